@@ -1,0 +1,65 @@
+"""The machine API root. Each app contributes a ninja Router; errors map to one JSON shape."""
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import django_auth
+
+from bdcdj.core.errors import DomainError
+
+api = NinjaAPI(
+    title="bdcdj 不动产统一登记平台 API",
+    version="1",
+    urls_namespace="api",
+    docs_url="/docs",
+    auth=django_auth,
+)
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=exc.status_code)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    fields: dict[str, str] = {}
+    for err in exc.errors:
+        loc = [str(part) for part in err.get("loc", []) if part not in {"body", "query", "path", "payload"}]
+        fields[".".join(loc) or "请求"] = _zh_validation_message(err)
+    body = {"code": "invalid_input", "message": "请求数据格式有误", "fields": fields}
+    return api.create_response(request, body, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    body = {"code": "not_authenticated", "message": "请先登录", "fields": {}}
+    return api.create_response(request, body, status=401)
+
+
+def _zh_validation_message(err: dict) -> str:
+    kind = str(err.get("type", ""))
+    if kind == "missing":
+        return "必填"
+    if kind.startswith("string_too_long"):
+        return "长度超出限制"
+    if kind.startswith("string_too_short"):
+        return "长度不足"
+    if kind in {"int_parsing", "int_type", "float_parsing", "decimal_parsing", "decimal_type"}:
+        return "应为数字"
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return "日期格式有误"
+    return "格式有误"
+
+
+def _mount() -> None:
+    from bdcdj.accounts.api import router as accounts_router
+    from bdcdj.register.api import router as register_router
+    from bdcdj.standards.api import router as standards_router
+
+    api.add_router("/standards/", standards_router)
+    api.add_router("/accounts/v1/", accounts_router)
+    api.add_router("/register/v1/", register_router)
+
+
+_mount()

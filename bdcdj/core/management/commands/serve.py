@@ -1,0 +1,64 @@
+"""Serve the node: gunicorn for the web, the django-tasks database worker beside it.
+
+Both run as child processes; if either dies the other is stopped and the command exits
+non-zero, so a supervisor (systemd, `make run`) sees the failure instead of a half-alive node.
+"""
+
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "启动 Web 服务与后台任务进程"
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument("--no-worker", action="store_true", help="只启动 Web 服务")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        py = sys.executable
+        web = [
+            py, "-m", "gunicorn", "bdcdj.wsgi:application",
+            "--bind", f"{opts['host']}:{opts['port']}",
+            "--workers", str(opts["workers"]),
+            "--access-logfile", "-",
+            "--graceful-timeout", "10",
+        ]
+        children = [subprocess.Popen(web)]
+        if not opts["no_worker"]:
+            children.append(subprocess.Popen([py, "manage.py", "db_worker", "--interval", "1"]))
+        self.stdout.write(f"bdcdj 已启动：http://{opts['host']}:{opts['port']}/  （Ctrl+C 停止）")
+
+        stopping = False
+
+        def stop(*_: object) -> None:
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        code = 0
+        while not stopping:
+            for child in children:
+                rc = child.poll()
+                if rc is not None:
+                    self.stderr.write(f"子进程 {child.args[2:4]} 退出，代码 {rc}")
+                    code = rc or 1
+                    stopping = True
+            time.sleep(0.5)
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+        for child in children:
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        sys.exit(code)

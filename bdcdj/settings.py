@@ -1,0 +1,173 @@
+"""Settings for every node role and zone, read from the environment (see docs/operations.md).
+
+Development defaults are safe to run on a laptop; with BDCDJ_ENV=production the process
+refuses to start while any development secret is still in place.
+"""
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from bdcdj.core.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("BDCDJ_VAR_DIR", str(BASE_DIR / "var")))
+
+BDCDJ_ENV = env_str("BDCDJ_ENV", "development")  # development | test | production
+if BDCDJ_ENV not in {"development", "test", "production"}:
+    raise ImproperlyConfigured("BDCDJ_ENV must be development, test or production")
+PRODUCTION = BDCDJ_ENV == "production"
+
+DEV_SECRET_KEY = "dev-insecure-bdcdj-secret-key-do-not-use-in-production-0000"
+# 16-byte SM4 key as 32 hex chars. Development only; production must set its own.
+DEV_PII_KEY = "00112233445566778899aabbccddeeff"
+
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", DEV_SECRET_KEY)
+BDCDJ_PII_KEY = env_str("BDCDJ_PII_KEY", DEV_PII_KEY)
+# Key of the HMAC-SM3 blind index; derived from the PII key when not given.
+BDCDJ_INDEX_KEY = env_str("BDCDJ_INDEX_KEY", "")
+
+if PRODUCTION:
+    if SECRET_KEY == DEV_SECRET_KEY:
+        raise ImproperlyConfigured("生产环境必须设置 DJANGO_SECRET_KEY，不能使用开发密钥")
+    if BDCDJ_PII_KEY == DEV_PII_KEY:
+        raise ImproperlyConfigured("生产环境必须设置 BDCDJ_PII_KEY，不能使用开发密钥")
+try:
+    if len(bytes.fromhex(BDCDJ_PII_KEY)) != 16:
+        raise ValueError
+except ValueError as exc:
+    raise ImproperlyConfigured("BDCDJ_PII_KEY must be 32 hex characters (a 16-byte SM4 key)") from exc
+
+DEBUG = env_bool("DJANGO_DEBUG", not PRODUCTION)
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+
+# Node of the four-level network (ARCHITECTURE §1).
+BDCDJ_NODE_ROLE = env_str("BDCDJ_NODE_ROLE", "county")  # county | city | province | national
+if BDCDJ_NODE_ROLE not in {"county", "city", "province", "national"}:
+    raise ImproperlyConfigured("BDCDJ_NODE_ROLE must be county, city, province or national")
+BDCDJ_REGION_CODE = env_str("BDCDJ_REGION_CODE", "340121")
+BDCDJ_UPSTREAM_URL = env_str("BDCDJ_UPSTREAM_URL", "")
+BDCDJ_ZONE = env_str("BDCDJ_ZONE", "all")  # internet | extranet | intranet | all
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "bdcdj.core",
+    "bdcdj.standards",
+    "bdcdj.accounts",
+    "bdcdj.register",
+    "bdcdj.console",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "bdcdj.accounts.middleware.SecurityHeadersMiddleware",
+    "bdcdj.accounts.middleware.RequestContextMiddleware",
+]
+
+ROOT_URLCONF = "bdcdj.urls"
+WSGI_APPLICATION = "bdcdj.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "bdcdj" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "bdcdj.console.context.node",
+            ],
+        },
+    },
+]
+
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'bdcdj.sqlite3'}")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL for concurrent readers; IMMEDIATE so a writer takes the lock up front and two writers
+    # queue instead of failing on a lock upgrade.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    }
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(VAR_DIR / "test_bdcdj.sqlite3")
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "console:login"
+LOGIN_REDIRECT_URL = "console:home"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "bdcdj.accounts.passwords.CharacterClassValidator"},
+]
+# Login lockout (等保: 登录失败处理).
+BDCDJ_LOGIN_MAX_FAILURES = env_int("BDCDJ_LOGIN_MAX_FAILURES", 5)
+BDCDJ_LOGIN_LOCK_MINUTES = env_int("BDCDJ_LOGIN_LOCK_MINUTES", 15)
+
+SESSION_COOKIE_AGE = env_int("BDCDJ_SESSION_SECONDS", 30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True  # idle timeout, not absolute
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SECURE_HSTS_SECONDS = env_int("BDCDJ_HSTS_SECONDS", 31536000)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+MEDIA_ROOT = VAR_DIR / "media"  # outside the web root; never served directly
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("BDCDJ_MAX_REQUEST_BYTES", 10 * 1024 * 1024)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("BDCDJ_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from bdcdj.api import api
+
+admin.site.site_header = "不动产统一登记平台 管理"
+admin.site.site_title = "bdcdj 管理"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("", include("bdcdj.console.urls")),
+]
