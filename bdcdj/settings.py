@@ -157,6 +157,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 MEDIA_ROOT = VAR_DIR / "media"  # outside the web root; never served directly
+for _dir in (VAR_DIR, STATIC_ROOT, MEDIA_ROOT):
+    _dir.mkdir(parents=True, exist_ok=True)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

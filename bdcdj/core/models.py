@@ -21,3 +21,22 @@ class Timestamped(models.Model):
 
     class Meta:
         abstract = True
+
+
+class CalendarOverride(models.Model):
+    """An administrator's correction of the official calendar for one day.
+
+    Needed for years the bundled `chinese-calendar` data does not cover yet (the State
+    Council publishes the next year's holidays late in the year) and for local closures.
+    """
+
+    day = models.DateField("日期", unique=True)
+    is_workday = models.BooleanField("是否工作日")
+    name = models.CharField("说明", max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "节假日与调休"
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {'工作日' if self.is_workday else '休息日'} {self.name}"
