@@ -116,6 +116,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# Every login path (console and admin) counts failures and honours the lockout.
+AUTHENTICATION_BACKENDS = ["bdcdj.accounts.backends.LockoutBackend"]
 LOGIN_URL = "console:login"
 LOGIN_REDIRECT_URL = "console:home"
 AUTH_PASSWORD_VALIDATORS = [

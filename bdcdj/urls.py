@@ -9,5 +9,6 @@ admin.site.site_title = "bdcdj 管理"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("accounts/", include("bdcdj.accounts.urls")),
     path("", include("bdcdj.console.urls")),
 ]

@@ -76,14 +76,14 @@ class PagePermission(models.Model):
         verbose_name = verbose_name_plural = "页面权限"
         constraints = [models.UniqueConstraint(fields=["role", "page"], name="uniq_role_page")]
 
+    def __str__(self) -> str:
+        return f"{self.role} · {self.page} · {self.get_level_display()}"
+
     def clean(self) -> None:
         from bdcdj.accounts.pages import PAGES
 
         if self.page not in PAGES:
             raise ValidationError({"page": f"未知页面：{self.page}"})
-
-    def __str__(self) -> str:
-        return f"{self.role} · {self.page} · {self.get_level_display()}"
 
 
 class UserRole(models.Model):
@@ -93,6 +93,9 @@ class UserRole(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "用户角色"
         constraints = [models.UniqueConstraint(fields=["user", "role"], name="uniq_user_role")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.role}"
 
 
 class Tenant(models.Model):
@@ -121,19 +124,70 @@ class UserTenant(models.Model):
         verbose_name = verbose_name_plural = "用户租户"
         constraints = [models.UniqueConstraint(fields=["user", "region_code"], name="uniq_user_tenant")]
 
+    def __str__(self) -> str:
+        return f"{self.user} · {self.region_code}"
+
+
+class LoginThrottle(models.Model):
+    """Failure counter for user names that do not exist, keyed by an HMAC-SM3 digest.
+
+    Unknown names lock exactly like real accounts, so the login page never reveals which
+    accounts exist. The clear user name is never stored.
+    """
+
+    key = models.CharField("账号摘要", max_length=64, unique=True)
+    failures = models.PositiveIntegerField("连续失败次数", default=0)
+    locked_until = models.DateTimeField("锁定至", null=True, blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "登录失败计数（未知账号）"
+
+    def __str__(self) -> str:
+        return self.key[:16]
+
 
 class AppendOnlyError(Exception):
     pass
+
+
+class AuditLogQuerySet(models.QuerySet):
+    """Bulk writes would bypass `AuditLog.save`/`delete`, so they are refused here too."""
+
+    def update(self, **kwargs: object) -> int:
+        raise AppendOnlyError("审计日志只能追加，不能修改")
+
+    def bulk_update(self, objs: object, fields: object, batch_size: int | None = None) -> int:
+        raise AppendOnlyError("审计日志只能追加，不能修改")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("审计日志只能追加，不能删除")
+
+    def _raw_delete(self, using: object) -> int:
+        raise AppendOnlyError("审计日志只能追加，不能删除")
+
+
+AuditLogManager = models.Manager.from_queryset(AuditLogQuerySet)
 
 
 class AuditLog(models.Model):
     """Who did what, when, from where, on which object. Append-only; kept at least one year.
 
     `detail` must never hold names or ID numbers in clear text: callers pass masked values.
+    Write through `accounts.services.audit_record`. On PostgreSQL a trigger also refuses
+    UPDATE and DELETE (migration 0002), so raw SQL cannot rewrite history either.
     """
 
+    class Outcome(models.TextChoices):
+        OK = "ok", "成功"
+        FAILED = "failed", "失败"
+        LOCKED = "locked", "已锁定"
+        DENIED = "denied", "拒绝"
+        ERROR = "error", "错误"
+
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="操作人")
+    # PROTECT: a user with history is deactivated, never deleted (SET_NULL would be an UPDATE).
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, verbose_name="操作人")
     actor_name = models.CharField("操作人账号", max_length=150, blank=True)
     action = models.CharField("操作", max_length=64, db_index=True)
     object_type = models.CharField("对象类型", max_length=64, blank=True)
@@ -141,17 +195,22 @@ class AuditLog(models.Model):
     region_code = models.CharField("行政区划代码", max_length=6, blank=True, db_index=True)
     ip_address = models.GenericIPAddressField("来源地址", null=True, blank=True)
     user_agent = models.CharField("客户端", max_length=200, blank=True)
-    outcome = models.CharField("结果", max_length=16, default="ok")
+    outcome = models.CharField("结果", max_length=16, choices=Outcome.choices, default=Outcome.OK)
     detail = models.JSONField("详情", default=dict, blank=True)
+
+    objects = AuditLogManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "审计日志"
         ordering = ["-at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action} {self.outcome}"
+
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:
             raise AppendOnlyError("审计日志只能追加，不能修改")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("审计日志只能追加，不能删除")

@@ -1,10 +1,112 @@
-"""Catalogue of console pages that permissions refer to. Add a page here before guarding it."""
+"""Catalogue of console pages that permissions refer to, and the default roles built on it.
+
+This module is the single source: add a page here before guarding a view with
+`page_required`, then grant it to roles (in the admin, or in DEFAULT_ROLES for the defaults
+every deployment starts with). `manage.py sync_default_roles` brings existing deployments in
+line after a change here.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
 
 PAGES: dict[str, str] = {
     "register.units": "不动产单元查询",
     "register.chain": "登簿事件链校验",
     "register.pii": "权利人信息（未脱敏）",
+    "cases.accept": "受理",
+    "cases.review": "审核",
+    "cases.record": "登簿",
     "accounts.audit": "审计日志",
     "accounts.users": "用户与角色",
     "standards.dictionaries": "数据字典",
 }
+
+READ = "read"
+WRITE = "write"
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    code: str
+    name: str
+    description: str
+    pages: dict[str, str] = field(default_factory=dict)
+    can_view_pii: bool = False
+
+
+DEFAULT_ROLES: tuple[RoleSpec, ...] = (
+    RoleSpec(
+        code="clerk",
+        name="受理人员",
+        description="接件受理、材料核验",
+        pages={
+            "cases.accept": WRITE,
+            "register.units": READ,
+            "standards.dictionaries": READ,
+        },
+    ),
+    RoleSpec(
+        code="reviewer",
+        name="审核人员",
+        description="审核登记申请",
+        pages={
+            "cases.accept": READ,
+            "cases.review": WRITE,
+            "register.units": READ,
+            "register.chain": READ,
+            "standards.dictionaries": READ,
+        },
+    ),
+    RoleSpec(
+        code="registrar",
+        name="登簿人员",
+        description="核准登簿，可查看未脱敏的权利人信息",
+        pages={
+            "cases.review": READ,
+            "cases.record": WRITE,
+            "register.units": READ,
+            "register.chain": READ,
+            "register.pii": READ,
+            "standards.dictionaries": READ,
+        },
+        can_view_pii=True,
+    ),
+    RoleSpec(
+        code="admin",
+        name="系统管理员",
+        description="全部页面读写，管理用户、角色与字典",
+        pages=dict.fromkeys(PAGES, WRITE),
+        can_view_pii=True,
+    ),
+    RoleSpec(
+        code="auditor",
+        name="审计员",
+        description="查看与导出审计日志",
+        pages={"accounts.audit": READ},
+    ),
+    RoleSpec(
+        code="inquirer",
+        name="查询人员",
+        description="查询不动产单元（脱敏）",
+        pages={"register.units": READ},
+    ),
+)
+
+
+def apply_default_roles(role_model: Any, permission_model: Any) -> None:
+    """Create or update the default roles and grant their pages.
+
+    Takes the model classes so the data migration can pass its historical models. Each
+    default grant is set to its specified level; pages an administrator granted on top of
+    the defaults are kept.
+    """
+    for spec in DEFAULT_ROLES:
+        unknown = set(spec.pages) - set(PAGES)
+        if unknown:
+            raise ValueError(f"role {spec.code} refers to unknown pages {sorted(unknown)}")
+        role, _ = role_model.objects.update_or_create(
+            code=spec.code,
+            defaults={"name": spec.name, "description": spec.description, "can_view_pii": spec.can_view_pii},
+        )
+        for page, level in spec.pages.items():
+            permission_model.objects.update_or_create(role=role, page=page, defaults={"level": level})
