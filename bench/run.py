@@ -26,9 +26,20 @@ def _ensure_database(url: str) -> None:
         return
     name = url.rsplit("/", 1)[1]
     exists = subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-tAc",
-         f"select 1 from pg_database where datname='{name}'"],
-        capture_output=True, text=True, check=True,
+        [
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-d",
+            "postgres",
+            "-tAc",
+            f"select 1 from pg_database where datname='{name}'",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     if exists != "1":
         subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
@@ -70,6 +81,9 @@ def main() -> int:
         try:
             figures = module.run(scale=args.scale)
         except Exception as exc:  # a failed benchmark is reported, the others still run
+            import traceback
+
+            traceback.print_exc()
             print(f"   failed: {exc!r}", file=sys.stderr)
             failed += 1
             continue

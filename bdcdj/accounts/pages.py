@@ -16,9 +16,13 @@ PAGES: dict[str, str] = {
     "cases.accept": "受理",
     "cases.review": "审核",
     "cases.record": "登簿",
+    "cases.certify": "缮证、发证与归档",
+    "cases.queue": "业务工作台",
+    "cases.workflows": "业务流程配置",
     "accounts.audit": "审计日志",
     "accounts.users": "用户与角色",
     "standards.dictionaries": "数据字典",
+    "quality.stats": "数据质量统计",
 }
 
 READ = "read"
@@ -41,6 +45,9 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
         description="接件受理、材料核验",
         pages={
             "cases.accept": WRITE,
+            "cases.certify": WRITE,
+            "cases.queue": READ,
+            "cases.workflows": READ,
             "register.units": READ,
             "standards.dictionaries": READ,
         },
@@ -52,9 +59,12 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
         pages={
             "cases.accept": READ,
             "cases.review": WRITE,
+            "cases.queue": READ,
+            "cases.workflows": READ,
             "register.units": READ,
             "register.chain": READ,
             "standards.dictionaries": READ,
+            "quality.stats": READ,
         },
     ),
     RoleSpec(
@@ -64,10 +74,14 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
         pages={
             "cases.review": READ,
             "cases.record": WRITE,
+            "cases.certify": READ,
+            "cases.queue": READ,
+            "cases.workflows": READ,
             "register.units": READ,
             "register.chain": READ,
             "register.pii": READ,
             "standards.dictionaries": READ,
+            "quality.stats": READ,
         },
         can_view_pii=True,
     ),

@@ -1,6 +1,5 @@
 """Pages of the accounts app: the lockout-aware login and the audit log viewer."""
 
-import io
 import json
 from typing import Any
 
@@ -10,19 +9,16 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.worksheet.worksheet import Worksheet
 
 from bdcdj.accounts.decorators import page_required
 from bdcdj.accounts.forms import AuditFilterForm, LoginForm
 from bdcdj.accounts.models import AuditLog
 from bdcdj.accounts.selectors import AuditFilter, audit_logs
 from bdcdj.accounts.services import audit_record
+from bdcdj.core.xlsx import xlsx_bytes, xlsx_response
 
 AUDIT_PAGE_SIZE = 50
 EXPORT_MAX_ROWS = 100_000
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_COLUMNS = (
     "时间",
     "操作人账号",
@@ -87,24 +83,18 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     if filters is None:
         return render(request, "accounts/audit_list.html", _invalid_context(form), status=400)
     logs = audit_logs(user=request.user, filters=filters)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("审计日志")
-    sheet.append(list(EXPORT_COLUMNS))
-    count = 0
-    for log in logs[:EXPORT_MAX_ROWS].iterator(chunk_size=2000):
-        _append_row(sheet, _row(log))
-        count += 1
-    buffer = io.BytesIO()
-    workbook.save(buffer)
+    content, count = xlsx_bytes(
+        sheet_title="审计日志",
+        headers=EXPORT_COLUMNS,
+        rows=(_row(log) for log in logs[:EXPORT_MAX_ROWS].iterator(chunk_size=2000)),
+    )
     audit_record(
         actor=request.user,
         action="accounts.audit_export",
         detail={"rows": count, "filters": {k: v for k, v in form.cleaned_data.items() if v and k != "sort"}},
     )
     stamp = timezone.localtime().strftime("%Y%m%d%H%M%S")
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.xlsx"'
-    return response
+    return xlsx_response(filename=f"audit-{stamp}.xlsx", content=content)
 
 
 def _invalid_context(form: AuditFilterForm) -> dict[str, Any]:
@@ -131,13 +121,3 @@ def _row(log: AuditLog) -> list[str]:
         log.get_outcome_display(),
         json.dumps(log.detail, ensure_ascii=False, sort_keys=True) if log.detail else "",
     ]
-
-
-def _append_row(sheet: Worksheet, values: list[str]) -> None:
-    """Write every value as text: a value starting with '=' must never become a formula."""
-    cells = []
-    for value in values:
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        cells.append(cell)
-    sheet.append(cells)

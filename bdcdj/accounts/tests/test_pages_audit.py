@@ -154,7 +154,7 @@ def test_export_is_an_xlsx_of_the_filtered_list(signed_in, clerk, make_user):
     response = signed_in.get(EXPORT, {"action": "cases.accept"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    assert response["Content-Disposition"].startswith('attachment; filename="audit-')
+    assert response["Content-Disposition"].startswith("attachment; filename*=UTF-8''audit-")
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = list(sheet.iter_rows(values_only=True))
     assert values[0][:3] == ("时间", "操作人账号", "操作")
