@@ -54,12 +54,16 @@ def _zh_validation_message(err: dict) -> str:
 
 def _mount() -> None:
     from bdcdj.accounts.api import router as accounts_router
+    from bdcdj.cases.api import router as cases_router
+    from bdcdj.quality.api import router as quality_router
     from bdcdj.register.api import router as register_router
     from bdcdj.standards.api import router as standards_router
 
     api.add_router("/standards/", standards_router)
     api.add_router("/accounts/v1/", accounts_router)
     api.add_router("/register/v1/", register_router)
+    api.add_router("/quality/v1/", quality_router)
+    api.add_router("/cases/v1/", cases_router)
 
 
 _mount()

@@ -60,13 +60,17 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     "bdcdj.core",
     "bdcdj.standards",
     "bdcdj.accounts",
     "bdcdj.register",
+    "bdcdj.quality",
+    "bdcdj.cases",
     "bdcdj.console",
+    "bdcdj.demo",
 ]
 
 MIDDLEWARE = [
@@ -154,6 +158,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "bdcdj" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -10,5 +10,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("accounts/", include("bdcdj.accounts.urls")),
+    path("quality/", include("bdcdj.quality.urls")),
     path("", include("bdcdj.console.urls")),
 ]
