@@ -34,8 +34,14 @@ def _restore_reference_data() -> None:
 @pytest.fixture(autouse=True)
 def _reference_data(request: pytest.FixtureRequest) -> None:
     marker = request.node.get_closest_marker("django_db")
-    if marker is None:
+    names = set(request.fixturenames)
+    if marker is not None:
+        transactional = marker.kwargs.get("transaction", False) or bool(marker.args and marker.args[0])
+    elif names & {"transactional_db", "live_server"}:
+        transactional = True
+    elif "db" in names:
+        transactional = False
+    else:
         return
-    transactional = marker.kwargs.get("transaction", False) or (marker.args and marker.args[0])
     request.getfixturevalue("transactional_db" if transactional else "db")
     _restore_reference_data()

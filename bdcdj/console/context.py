@@ -7,4 +7,8 @@ from bdcdj.accounts.selectors import pages_for_user
 def node(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     pages = pages_for_user(user=user) if user is not None and user.is_authenticated else {}
-    return {"node_role": settings.BDCDJ_NODE_ROLE, "node_region": settings.BDCDJ_REGION_CODE, "nav_pages": pages}
+    return {
+        "node_role": settings.BDCDJ_NODE_ROLE,
+        "node_region": settings.BDCDJ_REGION_CODE,
+        "nav_pages": pages,
+    }

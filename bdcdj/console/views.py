@@ -64,7 +64,7 @@ def unit_search(request: HttpRequest) -> HttpResponse:
     context = _search(request)
     if "redirect" in context:
         return redirect("console:unit", code=context["redirect"])
-    template = "console/_unit_results.html" if request.htmx else "console/unit_search.html"
+    template = "console/_unit_results.html" if getattr(request, "htmx", False) else "console/unit_search.html"
     return render(request, template, context, status=400 if "error" in context else 200)
 
 
@@ -106,8 +106,13 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
         state = unit_state(user=request.user, code=code, as_of=as_of)
         history = unit_history(user=request.user, code=code)
     except DomainError as exc:
-        return render(request, "console/unit_missing.html", {"code": code, "error": exc.message}, status=exc.status_code)
-    parties = {right.pk: [party_display(user=request.user, party=p) for p in right.parties.all()] for right in state.rights}
+        return render(
+            request, "console/unit_missing.html", {"code": code, "error": exc.message}, status=exc.status_code
+        )
+    parties = {
+        right.pk: [party_display(user=request.user, party=p) for p in right.parties.all()]
+        for right in state.rights
+    }
     return render(
         request,
         "console/unit_detail.html",

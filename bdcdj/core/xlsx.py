@@ -15,7 +15,9 @@ from openpyxl.cell import WriteOnlyCell
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def xlsx_bytes(*, sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence[object]]) -> tuple[bytes, int]:
+def xlsx_bytes(
+    *, sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence[object]]
+) -> tuple[bytes, int]:
     """The workbook and the number of data rows written."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(sheet_title)

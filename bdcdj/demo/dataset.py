@@ -145,7 +145,9 @@ class _Builder:
             )
             commercial = n % 3 == 0
             holder = (
-                self._company(PartyRole.HOLDER, f"长丰示例{('商贸', '制造', '物流')[n % 3]}有限公司{n + 1}", 100 + n)
+                self._company(
+                    PartyRole.HOLDER, f"长丰示例{('商贸', '制造', '物流')[n % 3]}有限公司{n + 1}", 100 + n
+                )
                 if n % 2 == 0
                 else self._person(PartyRole.HOLDER)
             )
@@ -175,7 +177,9 @@ class _Builder:
                         parties=(holder,),
                         detail=LandUseSpec(
                             start=dt.date(2005 + n % 10, 1, 1),
-                            end=dt.date(2045 + n % 10, 12, 31) if commercial else dt.date(2055 + n % 10, 12, 31),
+                            end=dt.date(2045 + n % 10, 12, 31)
+                            if commercial
+                            else dt.date(2055 + n % 10, 12, 31),
                             price=Decimal(self.rng.randrange(200, 5000)),
                         ),
                     ),
@@ -217,9 +221,10 @@ class _Builder:
             for floor in range(1, project.floors + 1):
                 for door in range(1, project.per_floor + 1):
                     household += 1
-                    area = Decimal(self.rng.choice((89, 96, 108, 118, 126, 143))) + Decimal(
-                        self.rng.randrange(0, 100)
-                    ) / 100
+                    area = (
+                        Decimal(self.rng.choice((89, 96, 108, 118, 126, 143)))
+                        + Decimal(self.rng.randrange(0, 100)) / 100
+                    )
                     units.append(
                         UnitSpec(
                             code=f"{building}{household:04d}",
@@ -259,7 +264,9 @@ class _Builder:
                     kind=RightKind.HOUSE_OWNERSHIP,
                     right_type="4",
                     parties=(developer,),
-                    detail=HouseOwnershipSpec(land_use_start=dt.date(2016, 6, 1), land_use_end=dt.date(2086, 5, 31)),
+                    detail=HouseOwnershipSpec(
+                        land_use_start=dt.date(2016, 6, 1), land_use_end=dt.date(2086, 5, 31)
+                    ),
                 ),
             )
         )
@@ -269,7 +276,9 @@ class _Builder:
         rights = result.rights_created  # type: ignore[attr-defined]
         return [(right.unit.code, right) for right in rights]
 
-    def sell(self, titles: list[tuple[str, object]], developer: PartySpec) -> list[tuple[str, tuple[PartySpec, ...]]]:
+    def sell(
+        self, titles: list[tuple[str, object]], developer: PartySpec
+    ) -> list[tuple[str, tuple[PartySpec, ...]]]:
         owners: list[tuple[str, tuple[PartySpec, ...]]] = []
         for code, title in titles:
             if self.rng.random() > 0.85:
@@ -317,7 +326,8 @@ class _Builder:
         bank_no = self.rng.randrange(len(BANKS))
         bank = self._company(PartyRole.MORTGAGEE, BANKS[bank_no], 900 + bank_no, party_type="2")
         mortgagors = tuple(
-            PartySpec(role=PartyRole.MORTGAGOR, name=o.name, id_type=o.id_type, id_number=o.id_number) for o in owners
+            PartySpec(role=PartyRole.MORTGAGOR, name=o.name, id_type=o.id_type, id_number=o.id_number)
+            for o in owners
         )
         start = self.clock.date()
         amount = Decimal(self.rng.randrange(30, 150))
@@ -476,6 +486,10 @@ def _populate(b: _Builder) -> None:
     for code, right in mortgages[: max(1, len(mortgages) // 8)]:
         b.release_mortgage(code, right)  # repaid loans leave history behind
     seized = owned[len(owned) // 2][0]
-    b.seize(seized, court="长丰县人民法院", document=f"（{b.clock.year}）皖0121执{b.rng.randrange(100, 999)}号")
-    b.seize(seized, court="合肥市中级人民法院", document=f"（{b.clock.year}）皖01执{b.rng.randrange(100, 999)}号")
+    b.seize(
+        seized, court="长丰县人民法院", document=f"（{b.clock.year}）皖0121执{b.rng.randrange(100, 999)}号"
+    )
+    b.seize(
+        seized, court="合肥市中级人民法院", document=f"（{b.clock.year}）皖01执{b.rng.randrange(100, 999)}号"
+    )
     b.objection(owned[len(owned) // 3][0])

@@ -43,9 +43,10 @@ def stats(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     sort = query.get("sort") or "-month"
     sort_links = {}
-    for column in ("month", "key", "total"):
+    for column, first in (("month", "-month"), ("key", "key"), ("total", "-total")):
+        other = first[1:] if first.startswith("-") else f"-{first}"
         link = query.copy()
-        link["sort"] = column if sort == f"-{column}" else f"-{column}"
+        link["sort"] = other if sort == first else first  # a click on the sorted column reverses it
         sort_links[column] = link.urlencode()
     context: dict[str, Any] = {
         "form": form,

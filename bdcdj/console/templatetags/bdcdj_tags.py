@@ -36,7 +36,11 @@ def detail_rows(detail: object) -> list[tuple[str, str]]:
             shown = "是" if value else "否"
         elif isinstance(value, datetime.datetime):
             shown = timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-        elif fld.name in DICTIONARY_OF_FIELD and isinstance(value, str) and not fld.get_internal_type() == "TextField":
+        elif (
+            fld.name in DICTIONARY_OF_FIELD
+            and isinstance(value, str)
+            and fld.get_internal_type() != "TextField"
+        ):
             shown = dict_label(value, DICTIONARY_OF_FIELD[fld.name])
         else:
             shown = str(value)

@@ -20,7 +20,9 @@ def login(username: str) -> Client:
 def owned_unit(demo):
     """A unit whose current title belongs to a private person (sold by the developer)."""
     right = (
-        Right.objects.filter(kind=RightKind.HOUSE_OWNERSHIP, status=RightStatus.CURRENT, registration_type="200")
+        Right.objects.filter(
+            kind=RightKind.HOUSE_OWNERSHIP, status=RightStatus.CURRENT, registration_type="200"
+        )
         .select_related("unit")
         .order_by("id")
         .first()

@@ -78,8 +78,14 @@ def test_code_search_redirects_to_the_unit_page(owned_unit):
 
 def test_unit_page_as_of_a_date_before_the_sale_shows_the_developer(owned_unit):
     sale = Right.objects.get(unit=owned_unit, status=RightStatus.CURRENT, kind="house_ownership")
-    day_before = (sale.registered_at.astimezone().date()).fromordinal(sale.registered_at.date().toordinal() - 1)
-    body = login("inquirer").get(f"/units/{owned_unit.code}/", {"as_of": day_before.isoformat()}).content.decode()
+    day_before = (sale.registered_at.astimezone().date()).fromordinal(
+        sale.registered_at.date().toordinal() - 1
+    )
+    body = (
+        login("inquirer")
+        .get(f"/units/{owned_unit.code}/", {"as_of": day_before.isoformat()})
+        .content.decode()
+    )
     developer = sale.predecessor.parties.get(role="holder")
     assert developer.name_masked in body
     assert "当日终了时的登记状态" in body

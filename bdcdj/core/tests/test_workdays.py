@@ -17,7 +17,11 @@ def test_adjusted_saturday_before_national_day_is_a_workday():
     # package's own answer instead of hard-coding a date we might misremember.
     import chinese_calendar
 
-    adjusted = [d for d in chinese_calendar.get_workdays(dt.date(2026, 9, 1), dt.date(2026, 10, 31)) if d.weekday() >= 5]
+    adjusted = [
+        d
+        for d in chinese_calendar.get_workdays(dt.date(2026, 9, 1), dt.date(2026, 10, 31))
+        if d.weekday() >= 5
+    ]
     assert adjusted, "2026 has weekend workdays around National Day"
     assert all(is_workday(d) for d in adjusted)
 

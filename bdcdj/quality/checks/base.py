@@ -15,7 +15,7 @@ from typing import Any
 from bdcdj.quality.findings import QualityContext, Row, RowSet
 from bdcdj.quality.rules import Rule, TableSpec
 from bdcdj.quality.rules.params import Predicate
-from bdcdj.quality.values import as_text, is_blank, looks_like, shown
+from bdcdj.quality.values import as_text, is_blank, looks_like
 from bdcdj.standards.selectors import DictionaryEntry, dictionary_get
 
 # The field that names the unit a row is about, in the order tables use it (地役权 has no BDCDYH).
@@ -103,10 +103,6 @@ def unit_code_of(row: Row) -> str:
         if value:
             return value.upper()
     return ""
-
-
-def shown_value(table: TableSpec, code: str, value: Any) -> str:
-    return shown(table.fields.get(code), value)
 
 
 Check = Callable[[Rule, TableSpec, Row, Scope], Iterable[Hit]]

@@ -19,7 +19,7 @@ from bdcdj.register.models import Right, RightKind, RightStatus
 from bdcdj.register.services import chain_verify, record
 from bdcdj.register.tests import factories as f
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

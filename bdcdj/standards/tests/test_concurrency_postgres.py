@@ -1,8 +1,8 @@
 """Many connections drawing numbers from one scope at once get exactly 1..N: no duplicate, no gap.
 
 Runs on PostgreSQL only: the SQLite test database lives in memory and cannot serve several
-connections the way a deployment does. `serialized_rollback` restores the dictionaries and demo
-templates that the flush after a transactional test would otherwise remove for later tests.
+connections the way a deployment does. The root conftest restores the dictionaries and demo
+templates that the flush after a transactional test removes.
 """
 
 import threading
@@ -21,7 +21,7 @@ from bdcdj.standards.tests.conftest import postgres_only
 pytestmark = [
     pytest.mark.postgres,
     postgres_only,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 THREADS = 8

@@ -25,15 +25,24 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         py = sys.executable
         web = [
-            py, "-m", "gunicorn", "bdcdj.wsgi:application",
-            "--bind", f"{opts['host']}:{opts['port']}",
-            "--workers", str(opts["workers"]),
-            "--access-logfile", "-",
-            "--graceful-timeout", "10",
+            py,
+            "-m",
+            "gunicorn",
+            "bdcdj.wsgi:application",
+            "--bind",
+            f"{opts['host']}:{opts['port']}",
+            "--workers",
+            str(opts["workers"]),
+            "--access-logfile",
+            "-",
+            "--graceful-timeout",
+            "10",
         ]
-        children = [subprocess.Popen(web)]
+        children = {"web": subprocess.Popen(web)}
         if not opts["no_worker"]:
-            children.append(subprocess.Popen([py, "manage.py", "db_worker", "--interval", "1"]))
+            children["worker"] = subprocess.Popen(
+                [py, "manage.py", "db_worker", "--interval", "1", "--no-reload"]
+            )
         self.stdout.write(f"bdcdj 已启动：http://{opts['host']}:{opts['port']}/  （Ctrl+C 停止）")
 
         stopping = False
@@ -46,17 +55,17 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         code = 0
         while not stopping:
-            for child in children:
+            for name, child in children.items():
                 rc = child.poll()
                 if rc is not None:
-                    self.stderr.write(f"子进程 {child.args[2:4]} 退出，代码 {rc}")
+                    self.stderr.write(f"子进程 {name} 退出，代码 {rc}")
                     code = rc or 1
                     stopping = True
             time.sleep(0.5)
-        for child in children:
+        for child in children.values():
             if child.poll() is None:
                 child.terminate()
-        for child in children:
+        for child in children.values():
             try:
                 child.wait(timeout=15)
             except subprocess.TimeoutExpired:

@@ -17,5 +17,6 @@ class Command(BaseCommand):
             self.stdout.write(note)
         self.stdout.write(
             f"演示数据：新建账号 {report.users} 个，宗地 {report.parcels} 宗，户 {report.households} 户，"
-            f"权利 {report.rights} 条（其中抵押 {report.mortgages} 条），登簿事件 {report.events} 条。账号见 README。"
+            f"权利 {report.rights} 条（其中抵押 {report.mortgages} 条），"
+            f"登簿事件 {report.events} 条。账号见 README。"
         )
