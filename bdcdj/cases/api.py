@@ -16,7 +16,7 @@ from ninja.files import UploadedFile
 from bdcdj.accounts.models import User
 from bdcdj.accounts.selectors import tenant_codes
 from bdcdj.cases import selectors, services
-from bdcdj.cases.models import Case, CaseEvent
+from bdcdj.cases.models import Case
 from bdcdj.cases.schemas import (
     AcceptIn,
     ArchiveIn,
@@ -36,8 +36,12 @@ from bdcdj.cases.schemas import (
     SlaSummaryOut,
     WorkflowOut,
     WorkflowPublishIn,
+    business_type_out,
+    case_out,
+    detail_out,
+    event_out,
+    workflow_out,
 )
-from bdcdj.cases.workflows import business_type_get
 from bdcdj.core.errors import InvalidInput
 
 router = Router(tags=["cases"])
@@ -58,145 +62,24 @@ def _region(user: User, given: str | None) -> str:
     return codes[0]
 
 
-def case_out(case: Case) -> dict[str, Any]:
-    step = case.workflow.step(case.step_code)
-    sla = selectors.case_sla(case)
-    return {
-        "id": case.pk,
-        "number": case.number,
-        "region_code": case.region_code,
-        "business_type": case.business_type,
-        "business_type_name": business_type_get(case.business_type).name,
-        "status": case.status,
-        "status_label": case.get_status_display(),
-        "stage": case.stage,
-        "stage_label": case.get_stage_display(),
-        "step_code": case.step_code,
-        "step_name": step["name"],
-        "assigned_to_id": case.assigned_to_id,
-        "group_id": case.group_id,
-        "created_at": case.created_at,
-        "accepted_at": case.accepted_at,
-        "deadline": case.deadline,
-        "completed_at": case.completed_at,
-        "registered_at": case.registered_at,
-        "closed_at": case.closed_at,
-        "sla": sla._asdict(),
-        "certificate_numbers": list(case.certificates.values_list("number", flat=True)),
-    }
-
-
-def _event(event: CaseEvent) -> dict[str, Any]:
-    return {
-        "kind": event.kind,
-        "kind_label": event.get_kind_display(),
-        "step_code": event.step_code,
-        "by_name": event.by_name,
-        "at": event.at,
-        "message": event.message,
-        "public": event.public,
-    }
-
-
-def _detail_out(detail: selectors.CaseDetail) -> dict[str, Any]:
-    return {
-        "case": case_out(detail.case),
-        "steps": detail.steps,
-        "fields": detail.fields,
-        "parties": detail.parties,
-        "parties_masked": detail.parties_masked,
-        "units": [
-            {
-                "code": u.code,
-                "location": u.location,
-                "kind": u.kind,
-                "version_seen": u.version_seen,
-                "changed_since_accept": u.changed_since_accept,
-                "is_seized": u.state.is_seized if u.state else None,
-                "is_mortgaged": u.state.is_mortgaged if u.state else None,
-            }
-            for u in detail.units
-        ],
-        "checklist": detail.checklist,
-        "missing_materials": detail.missing_materials,
-        "materials": detail.materials,
-        "opinions": [
-            {
-                **{k: getattr(o, k) for k in ("step_code", "step_name", "result", "text", "by_name", "at")},
-                "result_label": o.get_result_display(),
-            }
-            for o in detail.opinions
-        ],
-        "notices": [
-            {
-                "id": n.pk,
-                "kind": n.kind,
-                "kind_label": n.get_kind_display(),
-                "number": n.number,
-                "issued_at": n.issued_at,
-                "text": n.text,
-                "items": n.items,
-            }
-            for n in detail.notices
-        ],
-        "fees": detail.fees,
-        "fee_total": detail.fee_total,
-        "certificates": [
-            {
-                "id": c.pk,
-                "kind": c.kind,
-                "number": c.number,
-                "unit_codes": c.unit_codes,
-                "rendered_at": c.rendered_at,
-                "issued_at": c.issued_at,
-                "receiver": c.receiver_masked,
-            }
-            for c in detail.certificates
-        ],
-        "quality_warnings": detail.quality_warnings,
-        "register_warnings": detail.register_warnings,
-        "actions": detail.actions,
-        "group_numbers": detail.group_numbers,
-    }
-
-
 def _case(request: HttpRequest, case_id: int) -> tuple[User, Case]:
     user = _user(request)
     return user, selectors.case_get(user=user, case_id=case_id)
 
 
-def _workflow_out(row: Any) -> dict[str, Any]:
-    fields = ("id", "region_code", "business_type", "version", "is_active", "steps", "materials", "fees")
-    more = ("time_limit_workdays", "custom_fields", "opinion_templates", "note", "created_at")
-    return {name: getattr(row, name) for name in (*fields, *more)}
-
-
 @router.get("/business-types", response=list[BusinessTypeOut], summary="业务类型目录")
 def business_type_list(request: HttpRequest) -> list[dict[str, Any]]:
-    return [
-        {
-            "code": bt.code,
-            "name": bt.name,
-            "category": bt.category,
-            "registration_type": bt.registration_type,
-            "operation": bt.operation,
-            "right_kind": bt.right_kind,
-            "rectype": bt.rectype,
-            "issues": bt.issues,
-            "time_limit_workdays": bt.time_limit_workdays,
-            "parties": [{"role": p.role, "label": p.label, "min": p.min} for p in bt.parties],
-            "fields": [f.as_dict() for f in bt.fields],
-        }
-        for bt in selectors.business_type_list()
-    ]
+    return [business_type_out(bt) for bt in selectors.business_type_list()]
 
 
 @router.get("/workflows", response=list[WorkflowOut], summary="本辖区业务流程定义")
 def workflow_list(
-    request: HttpRequest, business_type: str = Query("", max_length=40), history: bool = False
+    request: HttpRequest,
+    business_type: str = Query("", max_length=40, pattern=r"^[a-z_]*$"),
+    history: bool = False,
 ) -> list[dict[str, Any]]:
     rows = selectors.workflows(user=_user(request), business_type=business_type, include_history=history)
-    return [_workflow_out(r) for r in rows]
+    return [workflow_out(r) for r in rows]
 
 
 @router.post("/workflows/{business_type}", response={201: WorkflowOut}, summary="发布业务流程定义新版本")
@@ -209,7 +92,7 @@ def workflow_publish(request: HttpRequest, business_type: str, payload: Workflow
         by=user,
         note=payload.note,
     )
-    return Status(201, _workflow_out(row))
+    return Status(201, workflow_out(row))
 
 
 @router.post("/cases", response={201: CaseOut}, summary="收件（创建登记业务）")
@@ -287,13 +170,13 @@ def sla_near(request: HttpRequest, within: int = Query(1, ge=0, le=30)) -> list[
 @router.get("/cases/{case_id}", response=CaseDetailOut, summary="业务详情")
 def case_detail(request: HttpRequest, case_id: int) -> dict[str, Any]:
     detail = selectors.case_detail(user=_user(request), case_id=case_id)
-    return _detail_out(detail)
+    return detail_out(detail)
 
 
 @router.get("/cases/{case_id}/timeline", response=list[EventOut], summary="业务进度（时间线）")
 def case_timeline(request: HttpRequest, case_id: int, public_only: bool = False) -> list[dict[str, Any]]:
     events = selectors.case_timeline(user=_user(request), case_id=case_id, public_only=public_only)
-    return [_event(e) for e in events]
+    return [event_out(e) for e in events]
 
 
 @router.post("/cases/{case_id}/materials", response={201: MaterialOut}, summary="收取材料（上传文件）")

@@ -1,5 +1,6 @@
-"""Request and response schemas of the cases API (pydantic, via ninja). Every body is validated
-here first, so malformed input is a 422 with per-field messages, never a 500."""
+"""Request and response schemas of the cases API (pydantic, via ninja), and the functions that
+shape domain objects into responses. Every body is validated here first, so malformed input is
+a 422 with per-field messages, never a 500."""
 
 from __future__ import annotations
 
@@ -8,11 +9,37 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from ninja import Field, Schema
+from pydantic import model_validator
+
+from bdcdj.cases import selectors
+from bdcdj.cases.models import Case, CaseEvent
+from bdcdj.cases.workflows import BusinessType, business_type_get
 
 Code = Field(..., min_length=1, max_length=40)
 
 
-class PartyIn(Schema):
+def _no_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" not in value
+    if isinstance(value, dict):
+        return all(_no_nul(k) and _no_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return all(_no_nul(v) for v in value)
+    return True
+
+
+class In(Schema):
+    """Base of every request body: NUL characters are refused anywhere (PostgreSQL cannot
+    store them), before the body reaches a service."""
+
+    @model_validator(mode="after")
+    def _refuse_nul(self) -> Any:
+        if not _no_nul(self.model_dump()):
+            raise ValueError("包含不允许的控制字符")
+        return self
+
+
+class PartyIn(In):
     role: str = Field(
         ..., min_length=1, max_length=24, description="当事人类别，如 holder 权利人、obligor 义务人"
     )
@@ -24,7 +51,7 @@ class PartyIn(Schema):
     phone: str = Field("", max_length=20)
 
 
-class CaseCreateIn(Schema):
+class CaseCreateIn(In):
     business_type: str = Code
     unit_codes: list[str] = Field(..., min_length=1, max_length=200)
     parties: list[PartyIn] = Field(default_factory=list, max_length=50)
@@ -32,45 +59,45 @@ class CaseCreateIn(Schema):
     region_code: str | None = Field(None, pattern=r"^\d{6}$", description="缺省为本人唯一的行政区")
 
 
-class GroupCreateIn(Schema):
+class GroupCreateIn(In):
     name: str = Field("", max_length=100)
     region_code: str | None = Field(None, pattern=r"^\d{6}$")
     members: list[CaseCreateIn] = Field(..., min_length=2, max_length=10)
 
 
-class AcceptIn(Schema):
+class AcceptIn(In):
     fee_waivers: dict[str, str] = Field(default_factory=dict, description="收费项目代码 → 减免原因")
 
 
-class ReasonIn(Schema):
+class ReasonIn(In):
     reason: str = Field(..., min_length=1, max_length=1000)
 
 
-class CorrectionIn(Schema):
+class CorrectionIn(In):
     items: list[str] = Field(..., min_length=1, max_length=30)
     note: str = Field("", max_length=500)
 
 
-class ReviewIn(Schema):
+class ReviewIn(In):
     result: Literal["1", "2", "3", "4"] = Field(..., description="1 同意、2 回退、3 退件、4 转件")
     text: str = Field("", max_length=2000)
     template: int | None = Field(None, ge=0, le=100)
     to_user_id: int | None = Field(None, ge=1, description="转件时的接收人")
 
 
-class IssueIn(Schema):
+class IssueIn(In):
     receiver_name: str = Field(..., min_length=1, max_length=200)
     receiver_id_type: str = Field(..., min_length=1, max_length=2)
     receiver_id_number: str = Field(..., min_length=1, max_length=50)
     id_checked: bool
 
 
-class ArchiveIn(Schema):
+class ArchiveIn(In):
     archive_number: str = Field(..., min_length=1, max_length=50)
     location: str = Field("", max_length=100)
 
 
-class WorkflowPublishIn(Schema):
+class WorkflowPublishIn(In):
     region_code: str | None = Field(None, pattern=r"^\d{6}$")
     definition: dict[str, Any]
     note: str = Field("", max_length=200)
@@ -253,3 +280,130 @@ class SlaSummaryOut(Schema):
     completed_on_time: int
     by_stage: dict[str, int]
     by_business_type: dict[str, int]
+
+
+# ---- response shaping ----
+
+
+def case_out(case: Case) -> dict[str, Any]:
+    step = case.workflow.step(case.step_code)
+    sla = selectors.case_sla(case)
+    return {
+        "id": case.pk,
+        "number": case.number,
+        "region_code": case.region_code,
+        "business_type": case.business_type,
+        "business_type_name": business_type_get(case.business_type).name,
+        "status": case.status,
+        "status_label": case.get_status_display(),
+        "stage": case.stage,
+        "stage_label": case.get_stage_display(),
+        "step_code": case.step_code,
+        "step_name": step["name"],
+        "assigned_to_id": case.assigned_to_id,
+        "group_id": case.group_id,
+        "created_at": case.created_at,
+        "accepted_at": case.accepted_at,
+        "deadline": case.deadline,
+        "completed_at": case.completed_at,
+        "registered_at": case.registered_at,
+        "closed_at": case.closed_at,
+        "sla": sla._asdict(),
+        "certificate_numbers": list(case.certificates.values_list("number", flat=True)),
+    }
+
+
+def event_out(event: CaseEvent) -> dict[str, Any]:
+    return {
+        "kind": event.kind,
+        "kind_label": event.get_kind_display(),
+        "step_code": event.step_code,
+        "by_name": event.by_name,
+        "at": event.at,
+        "message": event.message,
+        "public": event.public,
+    }
+
+
+def detail_out(detail: selectors.CaseDetail) -> dict[str, Any]:
+    return {
+        "case": case_out(detail.case),
+        "steps": detail.steps,
+        "fields": detail.fields,
+        "parties": detail.parties,
+        "parties_masked": detail.parties_masked,
+        "units": [
+            {
+                "code": u.code,
+                "location": u.location,
+                "kind": u.kind,
+                "version_seen": u.version_seen,
+                "changed_since_accept": u.changed_since_accept,
+                "is_seized": u.state.is_seized if u.state else None,
+                "is_mortgaged": u.state.is_mortgaged if u.state else None,
+            }
+            for u in detail.units
+        ],
+        "checklist": detail.checklist,
+        "missing_materials": detail.missing_materials,
+        "materials": detail.materials,
+        "opinions": [
+            {
+                **{k: getattr(o, k) for k in ("step_code", "step_name", "result", "text", "by_name", "at")},
+                "result_label": o.get_result_display(),
+            }
+            for o in detail.opinions
+        ],
+        "notices": [
+            {
+                "id": n.pk,
+                "kind": n.kind,
+                "kind_label": n.get_kind_display(),
+                "number": n.number,
+                "issued_at": n.issued_at,
+                "text": n.text,
+                "items": n.items,
+            }
+            for n in detail.notices
+        ],
+        "fees": detail.fees,
+        "fee_total": detail.fee_total,
+        "certificates": [
+            {
+                "id": c.pk,
+                "kind": c.kind,
+                "number": c.number,
+                "unit_codes": c.unit_codes,
+                "rendered_at": c.rendered_at,
+                "issued_at": c.issued_at,
+                "receiver": c.receiver_masked,
+            }
+            for c in detail.certificates
+        ],
+        "quality_warnings": detail.quality_warnings,
+        "register_warnings": detail.register_warnings,
+        "actions": detail.actions,
+        "group_numbers": detail.group_numbers,
+    }
+
+
+def workflow_out(row: Any) -> dict[str, Any]:
+    fields = ("id", "region_code", "business_type", "version", "is_active", "steps", "materials", "fees")
+    more = ("time_limit_workdays", "custom_fields", "opinion_templates", "note", "created_at")
+    return {name: getattr(row, name) for name in (*fields, *more)}
+
+
+def business_type_out(bt: BusinessType) -> dict[str, Any]:
+    return {
+        "code": bt.code,
+        "name": bt.name,
+        "category": bt.category,
+        "registration_type": bt.registration_type,
+        "operation": bt.operation,
+        "right_kind": bt.right_kind,
+        "rectype": bt.rectype,
+        "issues": bt.issues,
+        "time_limit_workdays": bt.time_limit_workdays,
+        "parties": [{"role": p.role, "label": p.label, "min": p.min} for p in bt.parties],
+        "fields": [f.as_dict() for f in bt.fields],
+    }

@@ -35,6 +35,10 @@ def _reason(text: str, field: str = "reason") -> str:
     text = (text or "").strip()
     if not text:
         raise InvalidInput(code="reason_required", message="请填写原因", fields={field: "必填"})
+    if "\x00" in text:
+        raise InvalidInput(
+            code="reason_invalid", message="原因包含不允许的控制字符", fields={field: "格式有误"}
+        )
     if len(text) > REASON_MAX:
         raise InvalidInput(
             code="reason_too_long", message="原因过长", fields={field: f"最长{REASON_MAX}个字符"}
@@ -120,7 +124,7 @@ def case_request_correction(*, case: Case, by: User, items: Sequence[str], note:
         user=by, region_code=case.region_code, page=ACCEPT_PAGE, action="cases.correction", case=case
     )
     cleaned = [str(i).strip()[:200] for i in (items or []) if str(i).strip()]
-    if not cleaned or len(cleaned) > MAX_CORRECTION_ITEMS:
+    if not cleaned or len(cleaned) > MAX_CORRECTION_ITEMS or any("\x00" in i for i in [*cleaned, note]):
         raise invalid_fields({"items": f"请列出需补正的材料或事项（1–{MAX_CORRECTION_ITEMS} 项）"})
     with files_guard(), transaction.atomic():
         case = common.lock(case)

@@ -22,6 +22,7 @@ from bdcdj.standards.selectors import dictionary_has
 MAX_PARTIES = 50
 AMOUNT_MAX_WAN = Decimal("10000000")
 AREA_MAX = Decimal("10000000")
+NUMBER_MAX = Decimal("1000000000000")
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
 PHONE_RE = re.compile(r"^[0-9+\-\s]{5,20}$")
@@ -49,7 +50,7 @@ def _resident_id_ok(value: str) -> bool:
 
 
 def _decimal(value: Any, places: int) -> Decimal | None:
-    if isinstance(value, bool) or value is None or value == "":
+    if isinstance(value, bool) or value is None or value == "" or len(str(value)) > 40:
         return None
     try:
         number = Decimal(str(value).strip())
@@ -61,7 +62,7 @@ def _decimal(value: Any, places: int) -> Decimal | None:
 
 
 def clean_parties(
-    bt: BusinessType, raw: Sequence[Mapping[str, Any]], errors: dict[str, str]
+    bt: BusinessType, raw: Sequence[Mapping[str, Any]], errors: dict[str, str], data: Mapping[str, Any]
 ) -> list[PartyInput]:
     allowed = {p.role: p.label for p in bt.parties} | CASE_ONLY_ROLES
     if not isinstance(raw, list | tuple) or len(raw) > MAX_PARTIES:
@@ -79,7 +80,9 @@ def clean_parties(
                 f"{k}（{v}）" for k, v in allowed.items()
             )
         name = " ".join(str(item.get("name", "")).split())
-        if not name:
+        if any("\x00" in str(item.get(key) or "") for key in ("name", "id_number", "phone", "role")):
+            errors[p + "name"] = "包含不允许的控制字符"
+        elif not name:
             errors[p + "name"] = "姓名或名称必填"
         elif len(name) > 200:
             errors[p + "name"] = "姓名或名称最长200个字符"
@@ -110,8 +113,9 @@ def clean_parties(
         parties.append(PartyInput(role, name, party_type, id_type, id_number, share, phone))
     for spec in bt.parties:
         count = sum(1 for party in parties if party.role == spec.role)
-        if count < spec.min:
-            errors.setdefault("parties", f"须填写{spec.label}（至少{spec.min}名）")
+        minimum = spec.minimum_for(dict(data))
+        if count < minimum:
+            errors.setdefault("parties", f"须填写{spec.label}（至少{minimum}名）")
     return parties
 
 
@@ -127,7 +131,7 @@ def _clean_value(spec: FieldSpec, value: Any) -> tuple[Any, str]:
             return None, "包含不允许的控制字符"
         return text, (f"最长{limit}个字符" if len(text) > limit else "")
     if kind in {"int", "right"}:
-        if isinstance(value, bool) or not isinstance(value, int | str):
+        if isinstance(value, bool) or not isinstance(value, int | str) or len(str(value)) > 18:
             return None, "应为整数"
         try:
             whole = int(str(value).strip())
@@ -139,6 +143,8 @@ def _clean_value(spec: FieldSpec, value: Any) -> tuple[Any, str]:
         number = _decimal(value, places)
         if number is None:
             return None, f"应为数字（最多{places}位小数）"
+        if abs(number) > NUMBER_MAX:
+            return None, "数值超出范围"
         if number < 0 or (kind == "area" and number == 0):
             return None, "应大于0" if kind == "area" else "不能为负数"
         if kind == "amount_wan" and number > AMOUNT_MAX_WAN:
@@ -176,10 +182,12 @@ def clean_data(fields: Iterable[FieldSpec], raw: Mapping[str, Any], errors: dict
     for code, spec in specs.items():
         value = raw.get(code)
         if value is None or value == "":
-            if spec.required:
+            if spec.required_for(dict(raw)):
                 errors[f"data.{code}"] = f"{spec.label}必填"
             continue
         clean, message = _clean_value(spec, value)
+        if not message and spec.dictionary and not dictionary_has(code=spec.dictionary, value=str(clean)):
+            message = f"不在字典 {spec.dictionary} 中"
         if message:
             errors[f"data.{code}"] = f"{spec.label}{message}"
         else:

@@ -93,7 +93,8 @@ def _prepare(
     common.authorize(user=by, region_code=region_code, page=ACCEPT_PAGE, action="cases.create", role=role)
     errors: dict[str, str] = {}
     states = _units(unit_codes, by, region_code, errors)
-    party_list = clean_parties(bt, list(parties) if isinstance(parties, list | tuple) else parties, errors)
+    raw_parties = list(parties) if isinstance(parties, list | tuple) else parties
+    party_list = clean_parties(bt, raw_parties, errors, data if isinstance(data, Mapping) else {})
     cleaned = clean_data(workflow_fields(bt, workflow.custom_fields), data, errors)
     for spec in bt.fields:
         if spec.type == "right" and spec.code in cleaned:

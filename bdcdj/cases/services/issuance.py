@@ -75,7 +75,7 @@ def case_issue(
     name = " ".join((receiver_name or "").split())
     id_number = pii.normalise_id_number(receiver_id_number or "")
     errors = {}
-    if not name or len(name) > 200:
+    if not name or len(name) > 200 or "\x00" in name + id_number + (receiver_id_type or ""):
         errors["receiver_name"] = "领证人姓名必填（最长200个字符）"
     if not receiver_id_type or not id_number or len(id_number) > 50:
         errors["receiver_id_number"] = "领证人证件种类和证件号必填"
@@ -109,7 +109,7 @@ def case_archive(*, case: Case, by: User, archive_number: str, location: str = "
         case=case, user=by, action="cases.archive", kinds=[StepKind.ARCHIVE], statuses=(CaseStatus.DONE,)
     )
     number, place = (archive_number or "").strip(), (location or "").strip()
-    if not number or len(number) > ARCHIVE_NUMBER_MAX:
+    if not number or len(number) > ARCHIVE_NUMBER_MAX or "\x00" in number + place:
         raise InvalidInput(
             code="archive_number_required", message="请填写档案号", fields={"archive_number": "必填"}
         )

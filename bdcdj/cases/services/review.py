@@ -38,7 +38,7 @@ def _text(case: Case, step: dict, result: str, text: str, template: int | None) 
     text = (text or "").strip()
     if not text and result == OpinionResult.APPROVE and templates:
         text = templates[0]
-    if not text:
+    if not text or "\x00" in text:
         raise InvalidInput(code="opinion_required", message="请填写审核意见", fields={"text": "必填"})
     if len(text) > OPINION_MAX:
         raise InvalidInput(

@@ -199,3 +199,15 @@ def test_catalogue_workflows_and_sla_endpoints(staff, client_for, admin_user):
 
 def test_anonymous_requests_are_401(db):
     assert Client().get(f"{BASE}/cases").status_code == 401
+
+
+def test_nul_characters_and_huge_numbers_are_refused_not_500(staff, unit, client_for):
+    clerk = client_for(staff.clerk)
+    response = _create(clerk, unit, data={"price": "1\x00"})
+    assert response.status_code == 422
+    case = _create(clerk, unit).json()
+    assert _post(clerk, f"/cases/{case['id']}/refuse", {"reason": "x\x00y"}).status_code == 422
+    response = _create(clerk, unit, data={"price": "1e999999"})
+    assert response.status_code == 400 and "data.price" in response.json()["fields"]
+    assert clerk.get(f"{BASE}/cases", {"search": "a\x00b"}).status_code == 200
+    assert clerk.get(f"{BASE}/workflows", {"business_type": "x\x00"}).status_code == 422

@@ -260,3 +260,34 @@ def test_refusal_to_accept_issues_a_notice_and_ends_the_case(staff, sale):
     notice = case.notices.get()
     assert notice.kind == "non_acceptance" and notice.number.startswith(f"{h.REGION}-")
     assert notice.file.read(5) == b"%PDF-"
+
+
+def test_change_of_name_needs_the_new_holders_and_area_change_the_area(staff):
+    [(unit, title)] = h.titled_house(staff.registrar)
+    with pytest.raises(InvalidInput) as exc:
+        h.new_case(
+            staff,
+            "house_change",
+            [unit.code],
+            [h.SELLER.party("applicant")],
+            {"target_right_id": title.pk, "change_kind": "name"},
+        )
+    assert "权利人" in exc.value.fields["parties"]
+    with pytest.raises(InvalidInput) as exc:
+        h.new_case(
+            staff,
+            "house_change",
+            [unit.code],
+            [h.SELLER.party("applicant")],
+            {"target_right_id": title.pk, "change_kind": "area"},
+        )
+    assert exc.value.fields == {"data.built_area": "变更后建筑面积（m²）必填"}
+    with pytest.raises(InvalidInput) as exc:
+        h.new_case(
+            staff,
+            "house_change",
+            [unit.code],
+            [h.SELLER.party("applicant")],
+            {"target_right_id": title.pk, "change_kind": "use", "planned_use": "999"},
+        )
+    assert "FWYT" in exc.value.fields["data.planned_use"]

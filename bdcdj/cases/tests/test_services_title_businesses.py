@@ -117,3 +117,21 @@ def test_cancellation_ends_the_title_and_issues_nothing(staff):
     old.refresh_from_db()
     assert old.status == RightStatus.TERMINATED and old.ended_by_business == case.number
     assert _title(staff, unit.code) is None
+
+
+def test_name_change_records_the_new_name_of_the_same_person(staff):
+    [(unit, old)] = h.titled_house(staff.registrar)
+    renamed = h.Person("张晓三", h.SELLER.id_number)
+    h.run(
+        staff,
+        "house_change",
+        [unit.code],
+        [renamed.party("holder")],
+        {"target_right_id": old.pk, "change_kind": "name"},
+    )
+    title = _title(staff, unit.code)
+    from bdcdj.accounts.pii import decrypt_text
+
+    holder = title.parties.get()
+    assert decrypt_text(holder.name_enc) == "张晓三" and title.predecessor_id == old.pk
+    assert holder.id_index == old.parties.get().id_index

@@ -27,6 +27,16 @@ FIELD_TYPES = ("string", "text", "int", "decimal", "amount_wan", "area", "date",
 CASE_ONLY_ROLES = {"applicant": "申请人", "agent": "代理人"}
 
 
+def _conditions(raw: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """{field: value or [values]} → ((field, (values…)), …)."""
+    if not raw:
+        return ()
+    return tuple(
+        (str(code), tuple(str(v) for v in (values if isinstance(values, list) else [values])))
+        for code, values in dict(raw).items()
+    )
+
+
 @dataclass(frozen=True)
 class FieldSpec:
     """One application field. `right_kind` is set for fields of type "right"."""
@@ -37,6 +47,11 @@ class FieldSpec:
     required: bool = False
     choices: tuple[tuple[str, str], ...] = ()
     right_kind: str = ""
+    dictionary: str = ""  # national dictionary the value must come from (e.g. FWYT)
+    required_when: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (other field, values) making it required
+
+    def required_for(self, data: dict[str, Any]) -> bool:
+        return self.required or any(str(data.get(code)) in values for code, values in self.required_when)
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> FieldSpec:
@@ -47,6 +62,8 @@ class FieldSpec:
             required=bool(raw.get("required", False)),
             choices=tuple((str(v), str(label)) for v, label in raw.get("choices") or ()),
             right_kind=str(raw.get("right_kind", "")),
+            dictionary=str(raw.get("dictionary", "")),
+            required_when=_conditions(raw.get("required_when")),
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -60,6 +77,10 @@ class FieldSpec:
             data["choices"] = [list(c) for c in self.choices]
         if self.right_kind:
             data["right_kind"] = self.right_kind
+        if self.dictionary:
+            data["dictionary"] = self.dictionary
+        if self.required_when:
+            data["required_when"] = {code: list(values) for code, values in self.required_when}
         return data
 
 
@@ -68,6 +89,12 @@ class PartyRoleSpec:
     role: str
     label: str
     min: int = 0
+    required_when: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def minimum_for(self, data: dict[str, Any]) -> int:
+        if any(str(data.get(code)) in values for code, values in self.required_when):
+            return max(self.min, 1)
+        return self.min
 
 
 @dataclass(frozen=True)
@@ -123,7 +150,12 @@ def _business_type(raw: dict[str, Any]) -> BusinessType:
         time_limit_workdays=int(raw["time_limit_workdays"]),
         items=raw.get("items", "single"),
         parties=tuple(
-            PartyRoleSpec(role=p["role"], label=p["label"], min=int(p.get("min", 0)))
+            PartyRoleSpec(
+                role=p["role"],
+                label=p["label"],
+                min=int(p.get("min", 0)),
+                required_when=_conditions(p.get("required_when")),
+            )
             for p in raw.get("parties") or ()
         ),
         fields=tuple(FieldSpec.from_dict(f) for f in raw.get("fields") or ()),
