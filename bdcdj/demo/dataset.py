@@ -132,6 +132,10 @@ class _Builder:
             id_number=fake_credit_code(serial, region_code=REGION),
         )
 
+    def _item(self, **fields: object) -> RegistrationItem:
+        """A registration item of the demo county with the next demo business number."""
+        return RegistrationItem(region_code=REGION, business_number=self._business_number(), **fields)  # type: ignore[arg-type]
+
     def _record(self, item: RegistrationItem) -> object:
         result = record(item=item, by=self.registrar)
         self.report.events += 1
@@ -241,9 +245,7 @@ class _Builder:
                         )
                     )
         result = self._record(
-            RegistrationItem(
-                region_code=REGION,
-                business_number=self._business_number(),
+            self._item(
                 operation=Operation.CREATE,
                 registration_type="100",
                 reason="房屋所有权首次登记",
@@ -332,9 +334,7 @@ class _Builder:
         start = self.clock.date()
         amount = Decimal(self.rng.randrange(30, 150))
         result = self._record(
-            RegistrationItem(
-                region_code=REGION,
-                business_number=self._business_number(),
+            self._item(
                 operation=Operation.CREATE,
                 registration_type="100",
                 reason="抵押借款",
@@ -365,9 +365,7 @@ class _Builder:
 
     def release_mortgage(self, code: str, mortgage: object) -> None:
         self._record(
-            RegistrationItem(
-                region_code=REGION,
-                business_number=self._business_number(),
+            self._item(
                 operation=Operation.CANCEL,
                 registration_type="400",
                 reason="主债权消灭",
@@ -379,9 +377,7 @@ class _Builder:
 
     def seize(self, code: str, *, court: str, document: str) -> None:
         self._record(
-            RegistrationItem(
-                region_code=REGION,
-                business_number=self._business_number(),
+            self._item(
                 operation=Operation.SEIZE,
                 registration_type="800",
                 reason="人民法院查封",
@@ -403,9 +399,7 @@ class _Builder:
 
     def objection(self, code: str) -> None:
         self._record(
-            RegistrationItem(
-                region_code=REGION,
-                business_number=self._business_number(),
+            self._item(
                 operation=Operation.CREATE,
                 registration_type="600",
                 reason="利害关系人申请异议登记",
