@@ -55,6 +55,8 @@ def _zh_validation_message(err: dict) -> str:
 def _mount() -> None:
     from bdcdj.accounts.api import router as accounts_router
     from bdcdj.cases.api import router as cases_router
+    from bdcdj.exchange.api import router as outbox_router
+    from bdcdj.hub.api import router as hub_router
     from bdcdj.quality.api import router as quality_router
     from bdcdj.register.api import router as register_router
     from bdcdj.standards.api import router as standards_router
@@ -64,6 +66,8 @@ def _mount() -> None:
     api.add_router("/register/v1/", register_router)
     api.add_router("/quality/v1/", quality_router)
     api.add_router("/cases/v1/", cases_router)
+    api.add_router("/exchange/v1/outbox/", outbox_router)
+    api.add_router("/exchange/v1/", hub_router)
 
 
 _mount()

@@ -50,6 +50,26 @@ if BDCDJ_NODE_ROLE not in {"county", "city", "province", "national"}:
 BDCDJ_REGION_CODE = env_str("BDCDJ_REGION_CODE", "340121")
 BDCDJ_UPSTREAM_URL = env_str("BDCDJ_UPSTREAM_URL", "")
 BDCDJ_ZONE = env_str("BDCDJ_ZONE", "all")  # internet | extranet | intranet | all
+# Access messages (docs/exchange.md): RecType scheme, this node's SM2 signing key (hex private
+# key; the development key below is public and refused in production) and the bearer token this
+# node presents upstream.
+BDCDJ_RECTYPE_SCHEME = env_str("BDCDJ_RECTYPE_SCHEME", "revised")  # revised | 2015
+if BDCDJ_RECTYPE_SCHEME not in {"revised", "2015"}:
+    raise ImproperlyConfigured("BDCDJ_RECTYPE_SCHEME must be revised or 2015")
+DEV_NODE_SM2_KEY = "3945208f7b2144b13f36e38ac6d39f95889393692860b51a42fb81ef4df7c5b8"
+BDCDJ_NODE_SM2_KEY = env_str("BDCDJ_NODE_SM2_KEY", DEV_NODE_SM2_KEY)
+DEV_NODE_TOKEN = "dev-node-token-do-not-use-in-production"
+BDCDJ_NODE_TOKEN = env_str("BDCDJ_NODE_TOKEN", DEV_NODE_TOKEN)
+if PRODUCTION:
+    if BDCDJ_NODE_SM2_KEY == DEV_NODE_SM2_KEY:
+        raise ImproperlyConfigured("生产环境必须设置 BDCDJ_NODE_SM2_KEY，不能使用开发密钥")
+    if BDCDJ_NODE_TOKEN == DEV_NODE_TOKEN:
+        raise ImproperlyConfigured("生产环境必须设置 BDCDJ_NODE_TOKEN，不能使用开发令牌")
+try:
+    if len(bytes.fromhex(BDCDJ_NODE_SM2_KEY)) != 32:
+        raise ValueError
+except ValueError as exc:
+    raise ImproperlyConfigured("BDCDJ_NODE_SM2_KEY must be 64 hex characters (an SM2 private key)") from exc
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -69,6 +89,8 @@ INSTALLED_APPS = [
     "bdcdj.register",
     "bdcdj.quality",
     "bdcdj.cases",
+    "bdcdj.hub",
+    "bdcdj.exchange",
     "bdcdj.console",
     "bdcdj.demo",
 ]

@@ -11,5 +11,8 @@ urlpatterns = [
     path("api/", api.urls),
     path("accounts/", include("bdcdj.accounts.urls")),
     path("quality/", include("bdcdj.quality.urls")),
+    path("exchange/", include("bdcdj.exchange.urls")),
+    path("cases/", include("bdcdj.cases.urls")),
+    path("hub/", include("bdcdj.hub.urls")),
     path("", include("bdcdj.console.urls")),
 ]

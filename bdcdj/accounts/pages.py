@@ -23,6 +23,9 @@ PAGES: dict[str, str] = {
     "accounts.users": "用户与角色",
     "standards.dictionaries": "数据字典",
     "quality.stats": "数据质量统计",
+    "exchange.outbox": "上报报文（汇交）",
+    "hub.messages": "接收报文与销账",
+    "hub.nodes": "下级节点",
 }
 
 READ = "read"
@@ -82,6 +85,7 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
             "register.pii": READ,
             "standards.dictionaries": READ,
             "quality.stats": READ,
+            "exchange.outbox": READ,
         },
         can_view_pii=True,
     ),

@@ -28,6 +28,7 @@ from bdcdj.cases.selectors.sla import (
     cases_overdue,
     sla_summary,
 )
+from bdcdj.cases.selectors.staff import case_assignees, workflow_roles
 
 __all__ = [
     "ORDERS",
@@ -41,6 +42,7 @@ __all__ = [
     "UnitView",
     "business_type_list",
     "case_actions",
+    "case_assignees",
     "case_detail",
     "case_file",
     "case_get",
@@ -51,5 +53,6 @@ __all__ = [
     "cases_overdue",
     "sla_summary",
     "workflow_current",
+    "workflow_roles",
     "workflows",
 ]

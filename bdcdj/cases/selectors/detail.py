@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from bdcdj.accounts import pii
@@ -66,6 +66,7 @@ class CaseDetail:
     sla: Sla
     actions: list[str]
     group_numbers: list[str]
+    group_members: list[Case] = field(default_factory=list)  # 一并申请, in registration order
 
 
 def _field_display(spec: Any, value: Any) -> str:
@@ -163,12 +164,8 @@ def case_detail(*, user: AnyUser, case_id: int) -> CaseDetail:
     checklist = [{**entry, "received": received.get(entry["code"], 0)} for entry in case.workflow.materials]
     fees = list(case.fees.order_by("id"))
     parties, masked = _parties(user, case)
-    group_numbers = (
-        list(
-            Case.objects.filter(group_id=case.group_id)
-            .order_by("group_order")
-            .values_list("number", flat=True)
-        )
+    members = (
+        list(Case.objects.filter(group_id=case.group_id).order_by("group_order", "id"))
         if case.group_id
         else []
     )
@@ -192,5 +189,6 @@ def case_detail(*, user: AnyUser, case_id: int) -> CaseDetail:
         register_warnings=list(case.register_warnings),
         sla=case_sla(case),
         actions=case_actions(user=user, case=case),
-        group_numbers=group_numbers,
+        group_numbers=[m.number for m in members],
+        group_members=members,
     )

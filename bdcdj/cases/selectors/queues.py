@@ -95,7 +95,7 @@ def cases_for_queue(
     `QUEUES` ("review" lists accepted + review); `mine` keeps cases transferred to the user."""
     if order not in ORDERS:
         raise InvalidInput(code="order_invalid", message="排序方式无效", fields={"order": "、".join(ORDERS)})
-    qs = district_cases(user).select_related("workflow", "assigned_to")
+    qs = district_cases(user).select_related("workflow", "assigned_to").prefetch_related("units")
     if stage:
         stages = QUEUES.get(stage, (stage,)) if isinstance(stage, str) else tuple(stage)
         unknown = [s for s in stages if s not in Stage.values]

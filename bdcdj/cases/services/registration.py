@@ -26,7 +26,7 @@ from bdcdj.cases.services.building import build_items, certificates_needed, with
 from bdcdj.cases.workflows import business_type_get
 from bdcdj.core.errors import Conflict, DomainError, InvalidInput
 from bdcdj.register.selectors import unit_get
-from bdcdj.register.services import RegistrationItem, record
+from bdcdj.register.services import RecordResult, RegistrationItem, record
 from bdcdj.standards.services import certificate_number_allocate, certificate_number_void
 
 RECORD_PAGE = "cases.record"
@@ -149,7 +149,11 @@ def _void_replaced(case: Case, item: RegistrationItem, ended: list[Any], by: Use
 
 
 def _register_member(
-    case: Case, items: list[RegistrationItem], running: dict[str, int], by: User
+    case: Case,
+    items: list[RegistrationItem],
+    running: dict[str, int],
+    by: User,
+    recorded: list[RecordResult] | None = None,
 ) -> list[str]:
     seen = {u.unit_code: u.version_seen for u in case.units.all() if u.version_seen is not None}
     messages: list[str] = []
@@ -160,12 +164,24 @@ def _register_member(
         numbers = _allocate(case, item)
         final = with_numbers(item, numbers, versions)
         result = record(item=final, by=by)
+        if recorded is not None:
+            recorded.append(result)
         for code, version in final.expected_unit_versions.items():
             running[code] = version + 1
         _certificate_rows(case, final, numbers, [r.pk for r in result.rights_created])
         _void_replaced(case, final, list(result.rights_ended), by)
         messages += list(result.warnings)
     return messages
+
+
+def _enqueue_access_message(case: Case, results: list[RecordResult], by: User) -> None:
+    """Write the access message to the exchange outbox in this transaction (sent after commit
+    by the relay), when the exchange app is installed."""
+    if not apps.is_installed("bdcdj.exchange"):
+        return
+    from bdcdj.exchange.services import outbox_enqueue_registration
+
+    outbox_enqueue_registration(case=case, results=results, by=by)
 
 
 def case_register(*, case: Case, by: User) -> Case:
@@ -181,7 +197,8 @@ def case_register(*, case: Case, by: User) -> Case:
         for member, items in plans:
             current = locked[member.pk]
             common.require(current, stages={Stage.REGISTER}, statuses={CaseStatus.RUNNING}, what="登簿")
-            messages = _register_member(current, items, running, by)
+            results: list[RecordResult] = []
+            messages = _register_member(current, items, running, by, results)
             current.registered_at = clock.now()
             current.register_warnings = messages
             current.quality_warnings = warnings[member.pk]
@@ -199,6 +216,7 @@ def case_register(*, case: Case, by: User) -> Case:
                 "completed_at",
                 "status",
             )
+            _enqueue_access_message(current, results, by)
             numbers = list(current.certificates.values_list("number", flat=True))
             note = f"，证号 {'、'.join(numbers)}" if numbers else ""
             common.event(current, EventKind.REGISTERED, by=by, message=f"已登簿{note}")

@@ -1,6 +1,7 @@
-"""Serve the node: gunicorn for the web, the django-tasks database worker beside it.
+"""Serve the node: gunicorn for the web, the django-tasks database worker beside it, and the
+outbox relay (`manage.py relay`) when BDCDJ_UPSTREAM_URL is set.
 
-Both run as child processes; if either dies the other is stopped and the command exits
+All run as child processes; if one dies the others are stopped and the command exits
 non-zero, so a supervisor (systemd, `make run`) sees the failure instead of a half-alive node.
 """
 
@@ -10,6 +11,7 @@ import sys
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 
@@ -43,6 +45,8 @@ class Command(BaseCommand):
             children["worker"] = subprocess.Popen(
                 [py, "manage.py", "db_worker", "--interval", "1", "--no-reload"]
             )
+        if not opts["no_worker"] and settings.BDCDJ_UPSTREAM_URL:
+            children["relay"] = subprocess.Popen([py, "manage.py", "relay"])
         self.stdout.write(f"bdcdj 已启动：http://{opts['host']}:{opts['port']}/  （Ctrl+C 停止）")
 
         stopping = False

@@ -1,0 +1,326 @@
+"""From a 登簿 to the content of its access message: the register rows of the quality adapter
+(`quality.adapters.registration.rows_for_item`, the one mapping from the register to the
+standard's fields) plus the message-only fields and the 业务 tables from the case.
+
+What is read: the rights the 登簿 created (their parties decrypted in memory only, never
+logged), their units, the case (受理, materials, opinions, certificates). Rows carry only the
+fields of the spec for the scheme's layout; the XSD decides whether what is there is enough.
+Filled later, not at 登簿 (docs/exchange.md): 发证 (DJF_DJ_FZ) and 归档 (DJF_DJ_GD) — a
+re-send after 归档 carries them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from bdcdj.accounts import pii
+from bdcdj.cases.models import Case
+from bdcdj.cases.services.applications import party_clear
+from bdcdj.cases.workflows import business_type_get
+from bdcdj.core.errors import NotFound
+from bdcdj.exchange.messages.build import MessageContent
+from bdcdj.exchange.messages.head import ASID
+from bdcdj.exchange.xsd.generator import LAYOUT_OF_SCHEME, RENAMED_2015, spec_for_element
+from bdcdj.quality.adapters.registration import rows_for_item
+from bdcdj.register.models import Operation, Right, RightKind
+from bdcdj.register.models.choices import HOLDER_ROLE
+from bdcdj.register.services import PartySpec, RecordResult, RegistrationItem, RightSpec
+from bdcdj.standards.catalogues import dictionary_specs, rectype_table
+from bdcdj.standards.selectors import ysdm_for_table
+
+# Head RightType of rights without a 权利类型 of their own (revised dictionary codes; the 2015
+# dictionary has none of them, so 99 其它).
+KIND_RIGHT_TYPES = {
+    RightKind.MORTGAGE: "37",
+    RightKind.RESIDENCE: "92",
+    RightKind.ADVANCE_NOTICE: "96",
+    RightKind.OBJECTION: "97",
+    RightKind.SEIZURE: "98",
+}
+OTHER_RIGHT_TYPE = "99"
+CHINA = "142"  # 国家/地区 (GJ) of parties identified by a Chinese ID document
+CHINESE_ID_TYPES = frozenset({"1", "2", "6", "7", "8"})
+NOT_HELD = "/"  # mandatory values the register does not hold at all (the vendors' convention)
+NOT_HELD_FIELDS = {"KTT_FW_H": ("FWBM",)}  # 房屋编码 (JGJ/T 246): not kept by the register
+APPROVED = "1"  # 操作结果 CZJG: 同意
+SINGLE_FORMAT = "1"  # 申请证书版式 SQZSBS: 单一版
+RUNNING = "1"  # 案件状态 AJZT: 在办
+MORTGAGE_2015 = "9000101"  # 2015 scheme: every 抵押权 business under one code, RegType 900
+EASEMENT_2015 = "9000102"
+
+
+def rectype_for_scheme(revised: str, scheme: str) -> tuple[str, bool]:
+    """The RecType of a business in the node's scheme; True when the 2015 legacy 抵押/地役 code
+    (RegType 900) is used."""
+    if scheme == "revised":
+        return revised, False
+    category = revised[1:5]
+    if category == "0037":
+        return MORTGAGE_2015, True
+    if category == "0021":
+        return EASEMENT_2015, True
+    if revised.startswith("9"):  # 换证 has no 2015 code: sent as 变更
+        return "3" + revised[1:], False
+    return revised, False
+
+
+def _codes_2015(dictionary: str) -> set[str]:
+    for spec in dictionary_specs():
+        if spec.code == dictionary:
+            return {item.code for item in spec.items_for("2015")}
+    return set()
+
+
+def _clear_parties(right: Right) -> tuple[PartySpec, ...]:
+    return tuple(
+        PartySpec(
+            role=p.role,
+            name=pii.decrypt_text(p.name_enc),
+            party_type=p.party_type,
+            id_type=p.id_type,
+            id_number=pii.decrypt_text(p.id_number_enc) if p.id_number_enc else "",
+            share=p.share,
+            holds_certificate=p.holds_certificate,
+            certificate_number=p.certificate_number,
+            phone=pii.decrypt_text(p.phone_enc) if p.phone_enc else "",
+        )
+        for p in right.parties.all()
+    )
+
+
+def item_for_result(result: RecordResult) -> RegistrationItem | None:
+    """The registration item as written: the created rights read back as the new version of
+    themselves, so the adapter takes their stored detail and (decrypted) parties."""
+    rights = list(result.rights_created)
+    if not rights:
+        return None
+    first = rights[0]
+    spec = RightSpec(
+        kind=first.kind,
+        right_type=first.right_type,
+        co_ownership=first.co_ownership,
+        parties=_clear_parties(first),
+        remarks=first.remarks,
+    )
+    return RegistrationItem(
+        region_code=first.region_code,
+        business_number=first.business_number,
+        operation=Operation.CHANGE,
+        registration_type=first.registration_type,
+        reason=first.reason,
+        unit_codes=tuple(r.unit.code for r in rights),
+        target_right_ids=tuple(r.pk for r in rights),
+        right=spec,
+        certificate_number=first.certificate_number,
+        registered_at=first.registered_at,
+    )
+
+
+def _keep_spec_fields(element: str, row: dict[str, Any], version: str) -> dict[str, Any]:
+    spec = spec_for_element(element)
+    if spec is None:
+        return row
+    allowed = {f.code for f in spec.fields_in(version)}
+    return {code: value for code, value in row.items() if code in allowed}
+
+
+def _ysdm(element: str) -> str:
+    """要素代码 of a 业务 table; "" for DJF_DJ_DB, which the YSDM catalogue does not list."""
+    try:
+        return ysdm_for_table(element)
+    except NotFound:
+        return ""
+
+
+def _element(table: str, scheme: str) -> str:
+    if scheme != "2015":
+        return table
+    return {new: old for old, new in RENAMED_2015.items()}.get(table, table)
+
+
+def _authority(region_code: str) -> str:
+    from bdcdj.accounts.models import Tenant
+
+    tenant = Tenant.objects.filter(region_code=region_code).first()
+    return f"{tenant.name if tenant else region_code}不动产登记机构"
+
+
+def _right_rows(case: Case, results: list[RecordResult], version: str) -> dict[str, list[dict[str, Any]]]:
+    rows: dict[str, list[dict[str, Any]]] = {}
+    authority = _authority(case.region_code)
+    for result in results:
+        item = item_for_result(result)
+        if item is None:
+            continue
+        first = result.rights_created[0]
+        for table, table_rows in rows_for_item(item=item).items():
+            for mapped in table_rows:
+                row = dict(mapped)
+                if table.startswith("QL"):
+                    row.setdefault("DJJG", authority)
+                    row["DBR"] = row.get("DBR") or first.registrar_name
+                    row["DJSJ"] = row.get("DJSJ") or first.registered_at
+                    if first.predecessor_id:
+                        row["SSYWH"] = first.predecessor.business_number if first.predecessor else ""
+                if table == "ZTT_GY_QLR" and row.get("ZJZL") in CHINESE_ID_TYPES:
+                    row.setdefault("GJ", CHINA)
+                for code in NOT_HELD_FIELDS.get(table, ()):
+                    row[code] = row.get(code) or NOT_HELD
+                rows.setdefault(table, []).append(row)
+    return rows
+
+
+def _applicant_rows(case: Case, kind: str) -> list[dict[str, Any]]:
+    """DJF_DJ_SQ: one row per party on the holder's side; the i-th party of the other side
+    goes on the i-th row (surplus ones on extra rows repeating the first holder)."""
+    parties = [party_clear(p) for p in case.parties.order_by("order", "id")]
+    holder_role = HOLDER_ROLE.get(RightKind(kind), "holder")
+    holders = [p for p in parties if p.role == holder_role]
+    others = [p for p in parties if p.role not in {holder_role, "agent", "applicant"}]
+    if not holders:
+        holders = [p for p in parties if p.role == "applicant"]
+    rows = []
+    for n in range(max(len(holders), len(others))):
+        holder = holders[n] if n < len(holders) else (holders[0] if holders else None)
+        row: dict[str, Any] = {"YSDM": _ysdm("DJF_DJ_SQ"), "YWH": case.number, "QXDM": case.region_code}
+        if holder is not None:
+            row.update(QLRMC=holder.name, QLRZJZL=holder.id_type, QLRZJH=holder.id_number)
+            row.update(QLRLX=holder.party_type, QLRDH=holder.phone)
+        if n < len(others):
+            other = others[n]
+            row.update(YWRMC=other.name, YWRZJZL=other.id_type, YWRZJH=other.id_number)
+        row["SQSJ"] = case.created_at
+        rows.append(row)
+    return rows
+
+
+def _case_rows(
+    case: Case, scheme: str, kind: str, registered_at: dt.datetime, by_name: str
+) -> dict[str, Any]:
+    bt = business_type_get(case.business_type)
+    units = list(case.units.order_by("order", "id"))
+    accept = case.handlers.get("accept", {}) if isinstance(case.handlers, dict) else {}
+    application: dict[str, Any] = {
+        "YSDM": _ysdm("DJT_DJ_SL"),
+        "YWH": case.number,
+        "SQZSBS": SINGLE_FORMAT,
+        "SQFBCZ": "1" if case.data.get("separate_certificates") else "0",
+        "QXDM": case.region_code,
+        "SLRY": accept.get("name") or case.created_by.get_username(),
+        "SLSJ": case.accepted_at,
+        "ZL": units[0].location if units else "",
+        "AJZT": RUNNING,
+    }
+    application["DJDL" if scheme == "2015" else "DJLX"] = bt.registration_type
+    materials = [
+        {
+            "YSDM": _ysdm("DJF_DJ_SJ"),
+            "YWH": case.number,
+            "SJSJ": m.received_at,
+            "SJLX": m.form,
+            "SJMC": m.name,
+            "SJSL": 1,
+            "YS": m.pages,
+            "QXDM": case.region_code,
+        }
+        for m in case.materials.order_by("received_at", "id")
+    ]
+    opinions = []
+    start = case.accepted_at
+    for n, opinion in enumerate(case.opinions.order_by("at", "id"), start=1):
+        opinions.append(
+            {
+                "YSDM": _ysdm("DJF_DJ_SH"),
+                "YWH": case.number,
+                "JDMC": opinion.step_name,
+                "SXH": n,
+                "SHRYXM": opinion.by_name,
+                "SHKSSJ": start or opinion.at,
+                "SHJSSJ": opinion.at,
+                "SHYJ": opinion.text,
+                "CZJG": opinion.result,
+                "QXDM": case.region_code,
+            }
+        )
+        start = opinion.at
+    rows: dict[str, Any] = {
+        "DJT_DJ_SL": [application],
+        "DJF_DJ_SQ": _applicant_rows(case, kind),
+        "DJF_DJ_SJ": materials,
+        "DJF_DJ_SH": opinions,
+    }
+    if scheme != "2015":
+        rows["DJF_DJ_DB"] = [
+            {
+                "YSDM": _ysdm("DJF_DJ_DB"),
+                "YWH": case.number,
+                "DBRYXM": by_name,
+                "DBSJ": registered_at,
+                "DBYJ": "经核准，同意登簿。",
+                "CZJG": APPROVED,
+                "QXDM": case.region_code,
+            }
+        ]
+    return rows
+
+
+def registration_content(
+    *, case: Case, results: list[RecordResult], scheme: str, biz_msg_id: str
+) -> MessageContent:
+    """The message of one case's 登簿 (all its registration items)."""
+    bt = business_type_get(case.business_type)
+    rectype, legacy = rectype_for_scheme(bt.rectype, scheme)
+    layout = rectype_table()[(scheme, rectype)]
+    version = LAYOUT_OF_SCHEME[scheme]
+    created = [right for result in results for right in result.rights_created]
+    ended = [right for result in results for right in result.rights_ended]
+    anchor = created[0] if created else (ended[0] if ended else None)
+    unit_codes = (
+        [r.unit.code for r in created]
+        or [r.unit.code for r in ended]
+        or [u.unit_code for u in case.units.order_by("order", "id")]
+    )
+    registered_at = (
+        anchor.registered_at if created and anchor else (case.registered_at or results[0].event.occurred_at)
+    )
+    by_name = results[0].event.actor_name if results else ""
+    right_type = (anchor.right_type if anchor else "") or (
+        KIND_RIGHT_TYPES.get(RightKind(bt.right_kind), OTHER_RIGHT_TYPE)
+        if scheme == "revised"
+        else OTHER_RIGHT_TYPE
+    )
+    if scheme == "2015" and right_type not in _codes_2015("QLLX"):
+        right_type = OTHER_RIGHT_TYPE
+    predecessors = [r.predecessor for r in created if r.predecessor is not None]
+    certificates = list(case.certificates.values_list("kind", flat=True))
+    head: dict[str, Any] = {
+        "BizMsgID": biz_msg_id,
+        "ASID": ASID,
+        "AreaCode": case.region_code,
+        "RecType": rectype,
+        "RightType": right_type,
+        "RegType": "900" if legacy else bt.registration_type,
+        "CreateDate": registered_at,
+        "RecFlowID": case.number,
+        "RegOrgID": case.region_code,
+        "ParcelID": unit_codes[0][:19] if unit_codes else "",
+        "EstateNum": unit_codes[0] if unit_codes else "",
+        "PreEstateNum": ",".join(dict.fromkeys(p.unit.code for p in predecessors)),
+        "CertCount": str(certificates.count("certificate")),
+        "ProofCount": str(certificates.count("proof")),
+        "PreCertID": ",".join(
+            dict.fromkeys(p.certificate_number for p in predecessors if p.certificate_number)
+        ),
+    }
+    rows = {
+        **_right_rows(case, results, version),
+        **_case_rows(case, scheme, bt.right_kind, registered_at, by_name),
+    }
+    wanted = set(layout.tables)
+    data: dict[str, list[dict[str, Any]]] = {}
+    for table, table_rows in rows.items():
+        element = _element(table, scheme)
+        if element in wanted and table_rows:
+            data[element] = [_keep_spec_fields(element, row, version) for row in table_rows]
+    return MessageContent(head=head, rows=data, table_order=layout.tables)

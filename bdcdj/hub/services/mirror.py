@@ -1,0 +1,120 @@
+"""This node's mirror of its lower nodes' registers, updated from every accepted message.
+
+Rows are kept generically by table. Status rules (standards §2, §4.5, §5.2):
+* a row with QSZT=2 (历史) or a filled cancellation business number (ZXDYYWH, ZXYYYWH, JFYWH,
+  ZXYWH) is historic;
+* a current right row naming its predecessor business (SSYWH, or SCYWH in the 2015 layout)
+  moves the predecessor's rows of the same table and unit to historic;
+* a 注销登记 row (QLF_QL_ZXDJ) moves the unit's current ownership rights to historic
+  (抵押、预告、异议、查封、地役 are cancelled in their own tables).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Mapping, Sequence
+
+from django.utils import timezone
+
+from bdcdj.core.crypto import sm3_hex
+from bdcdj.hub.models import MirrorRecord, MirrorStatus, ReceivedMessage
+
+CANCELLATION_FIELDS = ("ZXDYYWH", "ZXYYYWH", "JFYWH", "ZXYWH")
+PREDECESSOR_FIELDS = ("SSYWH", "SCYWH")
+RIGHT_PREFIXES = ("QLT_", "QLF_QL_", "QLF_FW_")
+CANCELLATION_TABLE = "QLF_QL_ZXDJ"
+SEPARATELY_CANCELLED = frozenset(
+    {"QLF_QL_DYAQ", "QLF_QL_YGDJ", "QLF_QL_YYDJ", "QLF_QL_CFDJ", "QLF_QL_DYIQ", "QLF_QL_GZDJ"}
+)
+
+
+def record_hash(data: Mapping[str, str]) -> str:
+    """SM3 over canonical JSON (sorted keys, no spaces, UTF-8): the leaf of reconciliation."""
+    canonical = json.dumps(dict(data), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return sm3_hex(canonical.encode("utf-8"))
+
+
+def _is_right(table: str) -> bool:
+    return table.startswith(RIGHT_PREFIXES) and table != CANCELLATION_TABLE
+
+
+def _row_status(row: Mapping[str, str]) -> str:
+    if row.get("QSZT", "").strip() == "2" or any(row.get(f, "").strip() for f in CANCELLATION_FIELDS):
+        return MirrorStatus.HISTORIC
+    return MirrorStatus.CURRENT
+
+
+def mirror_apply(*, message: ReceivedMessage, rows: Mapping[str, Sequence[Mapping[str, str]]]) -> int:
+    """Upsert every row of `message` into the mirror; returns how many rows changed.
+
+    Runs inside the caller's transaction (the receiver stores the message and the mirror
+    together). Rows whose content did not change are left alone."""
+    head_unit = message.estate_num
+    now = timezone.now()
+    changed = 0
+    for table, table_rows in rows.items():
+        positions: Counter[str] = Counter()
+        for row in table_rows:
+            business_no = row.get("YWH", "").strip() or message.rec_flow_id
+            position = positions[business_no]
+            positions[business_no] += 1
+            row_key = f"{table}:{business_no}:{position}"[:140]
+            unit_code = row.get("BDCDYH", "").strip() or head_unit
+            digest = record_hash(row)
+            status = _row_status(row)
+            record = MirrorRecord.objects.filter(
+                region_code=message.region_code, table=table, row_key=row_key
+            ).first()
+            if record is not None and record.record_hash == digest and record.status == status:
+                continue
+            if record is None:
+                record = MirrorRecord(region_code=message.region_code, table=table, row_key=row_key)
+            record.unit_code = unit_code[:40]
+            record.business_no = business_no[:64]
+            record.data = dict(row)
+            record.record_hash = digest
+            record.status = status
+            record.updated_by_message = message
+            record.updated_at = now
+            record.save()
+            changed += 1
+            if status == MirrorStatus.CURRENT and _is_right(table):
+                changed += _close_predecessors(record=record, row=row, message=message)
+            if table == CANCELLATION_TABLE:
+                changed += _close_unit_rights(
+                    region_code=message.region_code, unit_code=unit_code, message=message
+                )
+    return changed
+
+
+def _close_predecessors(*, record: MirrorRecord, row: Mapping[str, str], message: ReceivedMessage) -> int:
+    earlier = {row.get(f, "").strip() for f in PREDECESSOR_FIELDS} - {"", record.business_no}
+    if not earlier:
+        return 0
+    return (
+        MirrorRecord.objects.filter(
+            region_code=record.region_code,
+            table=record.table,
+            unit_code=record.unit_code,
+            business_no__in=earlier,
+            status=MirrorStatus.CURRENT,
+        )
+        .exclude(pk=record.pk)
+        .update(status=MirrorStatus.HISTORIC, updated_by_message=message, updated_at=timezone.now())
+    )
+
+
+def _close_unit_rights(*, region_code: str, unit_code: str, message: ReceivedMessage) -> int:
+    current = MirrorRecord.objects.filter(
+        region_code=region_code, unit_code=unit_code, status=MirrorStatus.CURRENT
+    ).exclude(updated_by_message=message)
+    closed = 0
+    for record in current:
+        if _is_right(record.table) and record.table not in SEPARATELY_CANCELLED:
+            record.status = MirrorStatus.HISTORIC
+            record.updated_by_message = message
+            record.updated_at = timezone.now()
+            record.save(update_fields=["status", "updated_by_message", "updated_at"])
+            closed += 1
+    return closed
