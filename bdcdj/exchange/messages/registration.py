@@ -139,6 +139,15 @@ def _element(table: str, scheme: str) -> str:
     return {new: old for old, new in RENAMED_2015.items()}.get(table, table)
 
 
+def sex_from_id_number(row: dict[str, Any]) -> str:
+    """性别 (XB) of a person identified by an 18-digit 居民身份证号: the 17th digit is odd for
+    men (1) and even for women (2). Empty for anything else; the register does not keep XB."""
+    number = str(row.get("ZJH") or "")
+    if row.get("QLRLX") != "1" or row.get("ZJZL") != "1" or len(number) != 18 or not number[16].isdigit():
+        return ""
+    return "1" if int(number[16]) % 2 else "2"
+
+
 def _authority(region_code: str) -> str:
     from bdcdj.accounts.models import Tenant
 
@@ -165,6 +174,8 @@ def _right_rows(case: Case, results: list[RecordResult], version: str) -> dict[s
                         row["SSYWH"] = first.predecessor.business_number if first.predecessor else ""
                 if table == "ZTT_GY_QLR" and row.get("ZJZL") in CHINESE_ID_TYPES:
                     row.setdefault("GJ", CHINA)
+                if table == "ZTT_GY_QLR" and not row.get("XB"):
+                    row["XB"] = sex_from_id_number(row) or row.get("XB", "")
                 for code in NOT_HELD_FIELDS.get(table, ()):
                     row[code] = row.get(code) or NOT_HELD
                 rows.setdefault(table, []).append(row)

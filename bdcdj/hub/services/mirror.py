@@ -49,10 +49,12 @@ def mirror_apply(*, message: ReceivedMessage, rows: Mapping[str, Sequence[Mappin
     """Upsert every row of `message` into the mirror; returns how many rows changed.
 
     Runs inside the caller's transaction (the receiver stores the message and the mirror
-    together). Rows whose content did not change are left alone."""
+    together). Rows whose content did not change are left alone. The message's rows are read
+    and written in bulk; closing predecessors and cancelled rights follows, and only touches
+    rows of other businesses, so it does not depend on the order of the upserts."""
     head_unit = message.estate_num
     now = timezone.now()
-    changed = 0
+    incoming: dict[tuple[str, str], tuple[str, str, str, Mapping[str, str]]] = {}
     for table, table_rows in rows.items():
         positions: Counter[str] = Counter()
         for row in table_rows:
@@ -61,30 +63,49 @@ def mirror_apply(*, message: ReceivedMessage, rows: Mapping[str, Sequence[Mappin
             positions[business_no] += 1
             row_key = f"{table}:{business_no}:{position}"[:140]
             unit_code = row.get("BDCDYH", "").strip() or head_unit
-            digest = record_hash(row)
-            status = _row_status(row)
-            record = MirrorRecord.objects.filter(
-                region_code=message.region_code, table=table, row_key=row_key
-            ).first()
-            if record is not None and record.record_hash == digest and record.status == status:
-                continue
-            if record is None:
-                record = MirrorRecord(region_code=message.region_code, table=table, row_key=row_key)
-            record.unit_code = unit_code[:40]
-            record.business_no = business_no[:64]
-            record.data = dict(row)
-            record.record_hash = digest
-            record.status = status
-            record.updated_by_message = message
-            record.updated_at = now
-            record.save()
-            changed += 1
-            if status == MirrorStatus.CURRENT and _is_right(table):
-                changed += _close_predecessors(record=record, row=row, message=message)
-            if table == CANCELLATION_TABLE:
-                changed += _close_unit_rights(
-                    region_code=message.region_code, unit_code=unit_code, message=message
-                )
+            incoming[(table, row_key)] = (business_no, unit_code, _row_status(row), row)
+    existing = {
+        (record.table, record.row_key): record
+        for record in MirrorRecord.objects.filter(
+            region_code=message.region_code,
+            table__in={table for table, _ in incoming},
+            row_key__in={row_key for _, row_key in incoming},
+        )
+    }
+    created: list[MirrorRecord] = []
+    updated: list[MirrorRecord] = []
+    touched: list[tuple[MirrorRecord, Mapping[str, str]]] = []
+    for (table, row_key), (business_no, unit_code, status, row) in incoming.items():
+        digest = record_hash(row)
+        record = existing.get((table, row_key))
+        if record is not None and record.record_hash == digest and record.status == status:
+            continue
+        if record is None:
+            record = MirrorRecord(region_code=message.region_code, table=table, row_key=row_key)
+            created.append(record)
+        else:
+            updated.append(record)
+        record.unit_code = unit_code[:40]
+        record.business_no = business_no[:64]
+        record.data = dict(row)
+        record.record_hash = digest
+        record.status = status
+        record.updated_by_message = message
+        record.updated_at = now
+        touched.append((record, row))
+    MirrorRecord.objects.bulk_create(created)
+    MirrorRecord.objects.bulk_update(
+        updated,
+        ["unit_code", "business_no", "data", "record_hash", "status", "updated_by_message", "updated_at"],
+    )
+    changed = len(touched)
+    for record, row in touched:
+        if record.status == MirrorStatus.CURRENT and _is_right(record.table):
+            changed += _close_predecessors(record=record, row=row, message=message)
+        if record.table == CANCELLATION_TABLE:
+            changed += _close_unit_rights(
+                region_code=message.region_code, unit_code=record.unit_code, message=message
+            )
     return changed
 
 
@@ -100,7 +121,7 @@ def _close_predecessors(*, record: MirrorRecord, row: Mapping[str, str], message
             business_no__in=earlier,
             status=MirrorStatus.CURRENT,
         )
-        .exclude(pk=record.pk)
+        .exclude(row_key=record.row_key)
         .update(status=MirrorStatus.HISTORIC, updated_by_message=message, updated_at=timezone.now())
     )
 

@@ -1,0 +1,88 @@
+"""Receiver ingest: messages/s through the full receiver path, beside raw lxml parse + XSD
+validation of the same messages in the same run.
+
+The messages are real: mortgage cases are taken to 登簿 through the case services, which write
+signed access messages to the outbox. This node then registers itself as the lower node (its own
+public key, a fresh token) and each message is POSTed to `/api/exchange/v1/messages` through
+Django's full request path (middleware, node auth, safe parsing, signature check, XSD, quality
+rules, storage, mirror, receipt) with the in-process test client, so no socket time is counted.
+"""
+
+import secrets
+import time
+from typing import Any
+
+from django.db import connection
+from django.test import Client
+from lxml import etree
+
+from bench.bench_registration import _prepare, _staff
+
+MESSAGES = 300
+
+
+def _node_token(region_code: str) -> str:
+    from bdcdj.exchange.signing import node_public_key_hex
+    from bdcdj.hub.models import LowerNode
+    from bdcdj.hub.services import node_register
+    from bdcdj.hub.services.nodes import TOKEN_PREFIX, token_digest
+
+    if LowerNode.objects.filter(region_code=region_code).exists():
+        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        LowerNode.objects.filter(region_code=region_code).update(
+            token_hash=token_digest(token), is_active=True
+        )
+        return token
+    return node_register(
+        region_code=region_code, name="基准测试县", public_key_hex=node_public_key_hex()
+    ).token
+
+
+def run(*, scale: float) -> dict[str, Any]:
+    from bdcdj.cases.services import case_register
+    from bdcdj.exchange.messages import schema_for
+    from bdcdj.exchange.models import OutboxMessage, OutboxStatus
+
+    if connection.vendor != "postgresql":
+        raise RuntimeError("this benchmark needs PostgreSQL")
+    count = max(20, int(MESSAGES * scale))
+    staff = _staff()
+    cases = _prepare(staff, count)
+    for case in cases:
+        case_register(case=case, by=staff.registrar)
+    numbers = [case.number for case in cases]
+    messages = list(
+        OutboxMessage.objects.filter(
+            case_number__in=numbers, status=OutboxStatus.PENDING
+        ).values_list("rectype", "xml")
+    )
+    payloads = [(rectype, bytes(xml)) for rectype, xml in messages]
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    started = time.perf_counter()
+    for rectype, xml in payloads:
+        schema_for(rectype).assertValid(etree.fromstring(xml, parser))
+    raw_seconds = time.perf_counter() - started
+
+    token = _node_token("340121")
+    client = Client()
+    headers = {"HTTP_X_BDCDJ_NODE": "340121", "HTTP_AUTHORIZATION": f"Bearer {token}"}
+    accepted = 0
+    started = time.perf_counter()
+    for _rectype, xml in payloads:
+        response = client.post(
+            "/api/exchange/v1/messages", data=xml, content_type="application/xml", **headers
+        )
+        accepted += response.status_code == 200 and b"<SuccessFlag>1</SuccessFlag>" in response.content
+    full_seconds = time.perf_counter() - started
+    raw_rate = len(payloads) / raw_seconds
+    full_rate = len(payloads) / full_seconds
+    return {
+        "messages": len(payloads),
+        "accepted": accepted,
+        "raw_parse_validate_per_second": round(raw_rate, 1),
+        "receiver_full_path_per_second": round(full_rate, 1),
+        "ratio": round(full_rate / raw_rate, 3),
+        "goal_ratio": 0.3,
+        "mean_message_bytes": round(sum(len(x) for _r, x in payloads) / max(1, len(payloads))),
+    }
