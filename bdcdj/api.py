@@ -58,12 +58,14 @@ def _mount() -> None:
     from bdcdj.exchange.api import router as outbox_router
     from bdcdj.hub.api import router as hub_router
     from bdcdj.quality.api import router as quality_router
+    from bdcdj.reconcile.api import router as reconcile_router
     from bdcdj.register.api import router as register_router
     from bdcdj.standards.api import router as standards_router
 
     api.add_router("/standards/", standards_router)
     api.add_router("/accounts/v1/", accounts_router)
     api.add_router("/register/v1/", register_router)
+    api.add_router("/reconcile/v1/", reconcile_router)
     api.add_router("/quality/v1/", quality_router)
     api.add_router("/cases/v1/", cases_router)
     api.add_router("/exchange/v1/outbox/", outbox_router)

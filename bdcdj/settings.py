@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "bdcdj.quality",
     "bdcdj.cases",
     "bdcdj.hub",
+    "bdcdj.reconcile",
     "bdcdj.exchange",
     "bdcdj.console",
     "bdcdj.demo",

@@ -45,6 +45,26 @@ def _row_status(row: Mapping[str, str]) -> str:
     return MirrorStatus.CURRENT
 
 
+def mirror_keys(
+    *, rec_flow_id: str, estate_num: str, rows: Mapping[str, Sequence[Mapping[str, str]]]
+) -> dict[tuple[str, str], tuple[str, str, str, Mapping[str, str]]]:
+    """(table, row key) → (business number, unit code, status, row) for a message's rows.
+
+    The row key is table, 业务号 and the row's position within that business, so a re-sent
+    business replaces its own rows. Reconciliation keys the sender's side the same way."""
+    keyed: dict[tuple[str, str], tuple[str, str, str, Mapping[str, str]]] = {}
+    for table, table_rows in rows.items():
+        positions: Counter[str] = Counter()
+        for row in table_rows:
+            business_no = row.get("YWH", "").strip() or rec_flow_id
+            position = positions[business_no]
+            positions[business_no] += 1
+            row_key = f"{table}:{business_no}:{position}"[:140]
+            unit_code = row.get("BDCDYH", "").strip() or estate_num
+            keyed[(table, row_key)] = (business_no, unit_code, _row_status(row), row)
+    return keyed
+
+
 def mirror_apply(*, message: ReceivedMessage, rows: Mapping[str, Sequence[Mapping[str, str]]]) -> int:
     """Upsert every row of `message` into the mirror; returns how many rows changed.
 
@@ -52,18 +72,8 @@ def mirror_apply(*, message: ReceivedMessage, rows: Mapping[str, Sequence[Mappin
     together). Rows whose content did not change are left alone. The message's rows are read
     and written in bulk; closing predecessors and cancelled rights follows, and only touches
     rows of other businesses, so it does not depend on the order of the upserts."""
-    head_unit = message.estate_num
     now = timezone.now()
-    incoming: dict[tuple[str, str], tuple[str, str, str, Mapping[str, str]]] = {}
-    for table, table_rows in rows.items():
-        positions: Counter[str] = Counter()
-        for row in table_rows:
-            business_no = row.get("YWH", "").strip() or message.rec_flow_id
-            position = positions[business_no]
-            positions[business_no] += 1
-            row_key = f"{table}:{business_no}:{position}"[:140]
-            unit_code = row.get("BDCDYH", "").strip() or head_unit
-            incoming[(table, row_key)] = (business_no, unit_code, _row_status(row), row)
+    incoming = mirror_keys(rec_flow_id=message.rec_flow_id, estate_num=message.estate_num, rows=rows)
     existing = {
         (record.table, record.row_key): record
         for record in MirrorRecord.objects.filter(
