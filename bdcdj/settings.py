@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "bdcdj.cases",
     "bdcdj.hub",
     "bdcdj.reconcile",
+    "bdcdj.ferry",
     "bdcdj.exchange",
     "bdcdj.console",
     "bdcdj.demo",
