@@ -57,6 +57,7 @@ def _mount() -> None:
     from bdcdj.cases.api import router as cases_router
     from bdcdj.exchange.api import router as outbox_router
     from bdcdj.hub.api import router as hub_router
+    from bdcdj.monitor.api import router as monitor_router
     from bdcdj.quality.api import router as quality_router
     from bdcdj.reconcile.api import router as reconcile_router
     from bdcdj.register.api import router as register_router
@@ -70,6 +71,7 @@ def _mount() -> None:
     api.add_router("/cases/v1/", cases_router)
     api.add_router("/exchange/v1/outbox/", outbox_router)
     api.add_router("/exchange/v1/", hub_router)
+    api.add_router("/monitor/v1/", monitor_router)
 
 
 _mount()

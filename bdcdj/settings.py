@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "bdcdj.hub",
     "bdcdj.reconcile",
     "bdcdj.ferry",
+    "bdcdj.monitor",
     "bdcdj.exchange",
     "bdcdj.console",
     "bdcdj.demo",

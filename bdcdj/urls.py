@@ -14,5 +14,6 @@ urlpatterns = [
     path("exchange/", include("bdcdj.exchange.urls")),
     path("cases/", include("bdcdj.cases.urls")),
     path("hub/", include("bdcdj.hub.urls")),
+    path("monitor/", include("bdcdj.monitor.urls")),
     path("", include("bdcdj.console.urls")),
 ]

@@ -26,6 +26,8 @@ PAGES: dict[str, str] = {
     "exchange.outbox": "上报报文（汇交）",
     "hub.messages": "接收报文与销账",
     "hub.nodes": "下级节点",
+    "monitor.dashboard": "监测概览与排名",
+    "monitor.logs": "登簿日志",
 }
 
 READ = "read"
@@ -68,6 +70,7 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
             "register.chain": READ,
             "standards.dictionaries": READ,
             "quality.stats": READ,
+            "monitor.dashboard": READ,
         },
     ),
     RoleSpec(
@@ -86,6 +89,7 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
             "standards.dictionaries": READ,
             "quality.stats": READ,
             "exchange.outbox": READ,
+            "monitor.dashboard": READ,
         },
         can_view_pii=True,
     ),
