@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install system-deps run serve migrate demo test test-fast bench lint lock clean
+.PHONY: install system-deps run serve migrate demo demo-nodes test test-fast bench lint lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -32,6 +32,11 @@ demo: migrate
 run: demo
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py serve --host $(HOST) --port $(PORT)
+
+# Two counties, a city, a province and the national node as five processes on 127.0.0.1:8101–8105,
+# each with its own SQLite database and SM2 key under var/nodes/, wired upstream. Ctrl+C stops all.
+demo-nodes: install
+	$(BIN)/python scripts/demo_nodes.py $(DEMO_NODES_ARGS)
 
 # The whole suite (unit, integration, browser). DATABASE_URL selects SQLite (default) or PostgreSQL.
 test: install system-deps

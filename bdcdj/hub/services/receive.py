@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from bdcdj.core.crypto import sm3_hex
 from bdcdj.hub.models import Clearance, FailureKind, LowerNode, MessageStatus, ReceivedMessage
-from bdcdj.hub.services.forward import forward_enqueue
+from bdcdj.hub.services.forward import forward_enqueue, origin_public_key
 from bdcdj.hub.services.mirror import mirror_apply
 from bdcdj.hub.services.nodes import failure_record, region_covers
 from bdcdj.hub.services.receipts import FAILURE, SUCCESS, Code, Receipt, Refusal
@@ -98,7 +98,7 @@ def message_receive(*, node: LowerNode, xml: bytes) -> Receipt:
             biz_msg_id=biz_msg_id,
             region=area,
         )
-    if not signature_valid(xml=xml, public_key_hex=node.public_key_hex):
+    if not signature_valid(xml=xml, public_key_hex=origin_public_key(node=node, area_code=area)):
         raise _refuse(
             node=node,
             kind=FailureKind.SIGNATURE,
