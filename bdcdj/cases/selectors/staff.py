@@ -21,7 +21,7 @@ def case_assignees(*, user: AnyUser, case: Case) -> list[User]:
     candidates = (
         User.objects.filter(is_active=True, tenants__region_code=case.region_code)
         .filter(Q(is_superuser=True) | Q(user_roles__role__code=step["role"]))
-        .exclude(pk=user.pk)
+        .exclude(pk=user.pk or 0)
         .distinct()
         .order_by("username")
     )

@@ -71,10 +71,13 @@ def test_materials_are_uploaded_and_bad_files_refused_next_to_the_form(staff, sa
     client = login(staff.clerk)
     bad = SimpleUploadedFile("note.txt", b"hello", content_type="text/plain")
     response = client.post(
-        f"/cases/{sale.pk}/materials/", {"checklist_code": "application", "form": "1", "pages": "2", "file": bad}
+        f"/cases/{sale.pk}/materials/",
+        {"checklist_code": "application", "form": "1", "pages": "2", "file": bad},
     )
     assert response.status_code == 400 and "只接受 PDF、JPEG 或 PNG 文件" in response.content.decode()
-    missing = client.post(f"/cases/{sale.pk}/materials/", {"checklist_code": "application", "form": "1", "pages": "2"})
+    missing = client.post(
+        f"/cases/{sale.pk}/materials/", {"checklist_code": "application", "form": "1", "pages": "2"}
+    )
     assert missing.status_code == 400 and "请选择文件" in missing.content.decode()
     pdf = SimpleUploadedFile("scan.pdf", h.PDF, content_type="application/pdf")
     ok = client.post(
@@ -180,7 +183,11 @@ def test_from_approval_to_archive_through_the_page(staff, sale, login):
     assert b"".join(pdf.streaming_content).startswith(b"%PDF")
     unchecked = _act(clerk, sale, "issue", {"receiver_name": h.BUYER.name, "receiver_id_type": "1"})
     body = unchecked.content.decode()
-    assert unchecked.status_code == 400 and "须核验领证人身份后方可发证" in body and "领证人证件种类和证件号必填" in body
+    assert (
+        unchecked.status_code == 400
+        and "须核验领证人身份后方可发证" in body
+        and "领证人证件种类和证件号必填" in body
+    )
     issued = {
         "receiver_name": h.BUYER.name,
         "receiver_id_type": "1",

@@ -76,7 +76,9 @@ def test_unit_picker_searches_the_register_and_keeps_chips(clerk, unit):
         "/cases/new/", _sale_form(unit, unit_codes=[], unit_q=location, op="search"), HTTP_HX_REQUEST="true"
     ).content.decode()
     assert f'value="add_unit:{unit.code}"' in found
-    picked = clerk.post("/cases/new/", _sale_form(unit, unit_codes=[], op=f"add_unit:{unit.code}")).content.decode()
+    picked = clerk.post(
+        "/cases/new/", _sale_form(unit, unit_codes=[], op=f"add_unit:{unit.code}")
+    ).content.decode()
     assert f'name="unit_codes" value="{unit.code}"' in picked and unit.location in picked
     by_code = clerk.post("/cases/new/", _sale_form(unit, unit_q=unit.code, op="search")).content.decode()
     assert "已选择" in by_code
@@ -127,7 +129,9 @@ def test_submitting_creates_the_case_and_opens_it(clerk, unit):
 def test_custom_fields_of_the_district_workflow_are_asked_and_checked(staff, clerk, unit, admin_user):
     definition = default_definition("house_transfer_sale")
     definition["custom_fields"] = [{"code": "loan", "label": "是否贷款", "type": "bool", "required": True}]
-    workflow_publish(region_code=h.REGION, business_type="house_transfer_sale", definition=definition, by=admin_user)
+    workflow_publish(
+        region_code=h.REGION, business_type="house_transfer_sale", definition=definition, by=admin_user
+    )
     html = clerk.post("/cases/new/", _sale_form(unit, op="submit")).content.decode()
     assert "是否贷款" in html and "是否贷款必填" in _errors(html)
     clerk.post("/cases/new/", _sale_form(unit, op="submit", **{"data-loan": "false"}))
@@ -193,3 +197,11 @@ def test_combined_intake_creates_the_group_in_order(clerk, unit):
     assert group.name == "二手房转移并抵押"
     page = clerk.get(f"/cases/{sale.pk}/").content.decode()
     assert f'href="/cases/{loan.pk}/"' in page and "一并申请" in page
+
+
+@pytest.mark.parametrize(
+    "op", ["remove_party:0:²", "remove_party:9:0", "unit_page:" + "9" * 40, "add_unit:nonsense", "fly", ""]
+)
+def test_odd_editing_steps_leave_the_form_as_it_was(clerk, unit, op):
+    response = clerk.post("/cases/new/", _sale_form(unit, op=op))
+    assert response.status_code == 200 and h.SELLER.name in response.content.decode()

@@ -31,7 +31,9 @@ def login():
 
 def _sales(staff, count: int):
     units = h.titled_house(staff.registrar, households=count)
-    return [h.new_case(staff, "house_transfer_sale", [u.code], SALE_PARTIES, {"price": "90"}) for u, _ in units]
+    return [
+        h.new_case(staff, "house_transfer_sale", [u.code], SALE_PARTIES, {"price": "90"}) for u, _ in units
+    ]
 
 
 def _tabs(html: str) -> list[str]:
@@ -146,3 +148,16 @@ def test_sla_dashboard_counts_and_lists_overdue_cases(staff, login, monkeypatch)
 def test_sla_dashboard_of_an_empty_district(staff, login):
     html = login(staff.clerk).get("/cases/sla/").content.decode()
     assert "没有超期的业务" in html and "近期没有到期的业务" in html and "暂无在办业务" in html
+
+
+@pytest.mark.parametrize("raw", ["²", "9" * 5000, "-1", "abc", ""])
+def test_odd_page_numbers_and_orders_never_break_the_queue(staff, login, raw):
+    client = login(staff.clerk)
+    assert client.get("/cases/", {"page": raw, "order": raw, "queue": raw}).status_code == 200
+    assert client.get("/cases/sla/", {"within": raw, "near_page": raw}).status_code == 200
+
+
+def test_a_missing_case_is_a_404_fragment_for_htmx(staff, login):
+    response = login(staff.clerk).get("/cases/999999/", HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 404 and "<html" not in html and 'role="alert"' in html

@@ -78,7 +78,10 @@ def test_workflow_pages_need_the_workflows_page(make_user, login):
 
 def test_editor_shows_the_definition_and_its_diagram(staff, login):
     html = login(staff.clerk).get(EDIT).content.decode()
-    assert 'name="step-1-code" value="review"' in html and 'name="material-4-code" value="mortgage_contract"' in html
+    assert (
+        'name="step-1-code" value="review"' in html
+        and 'name="material-4-code" value="mortgage_contract"' in html
+    )
     svg = html[html.index("<svg") : html.index("</svg>")]
     assert svg.count("<g data-step=") == 6
     for label in ("同意", "回退", "退件", "转件", "不予受理", "登簿人员"):
@@ -99,14 +102,17 @@ def test_editing_steps_adds_a_review_level_before_registration(staff, login):
     html = login(staff.clerk).post(EDIT, _form(op="add_step"), HTTP_HX_REQUEST="true").content.decode()
     assert 'name="step-2-kind" hx-post' in html and re.search(r'name="step-3-code" value="register"', html)
     removed = login(staff.clerk).post(EDIT, _form(op="remove_step:1")).content.decode()
-    assert 'value="review"' not in removed
+    assert 'name="step-1-code" value="register"' in removed and 'code" value="review"' not in removed
 
 
 def test_validation_errors_are_shown_next_to_the_field(staff, admin_user, login):
     client = login(admin_user)
     response = client.post(EDIT, _form(op="publish", **{"step-1-role": "ghost", "fee-0-amount": "-1"}))
     html = response.content.decode()
-    assert response.status_code == 400 and WorkflowDefinition.objects.filter(business_type="mortgage_first").count() == 1
+    assert (
+        response.status_code == 400
+        and WorkflowDefinition.objects.filter(business_type="mortgage_first").count() == 1
+    )
     step = html[html.index('data-testid="wf-step-1"') : html.index('data-testid="wf-step-2"')]
     assert "角色不存在：ghost" in step
     assert "收费金额应为不小于 0 的数字" in html
@@ -135,7 +141,11 @@ def test_publishing_creates_a_version_and_running_cases_keep_theirs(staff, admin
     response = client.post(EDIT, form, HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and response["HX-Redirect"].endswith("/history/")
     current = WorkflowDefinition.objects.get(business_type="mortgage_first", is_active=True)
-    assert current.version == 2 and current.time_limit_workdays == 3 and current.custom_fields[0]["code"] == "loan_bank"
+    assert (
+        current.version == 2
+        and current.time_limit_workdays == 3
+        and current.custom_fields[0]["code"] == "loan_bank"
+    )
     history = client.get(f"{EDIT}history/").content.decode()
     latest = history[history.index('data-testid="version-2"') : history.index('data-testid="version-1"')]
     assert "办理时限" in latest and "5 → 3 个工作日" in latest and "新增 loan_bank（贷款银行）" in latest
@@ -149,8 +159,21 @@ def test_publishing_creates_a_version_and_running_cases_keep_theirs(staff, admin
 def test_diagram_draws_skips_returns_and_is_safe_with_any_input():
     steps = [
         {"code": "accept", "name": "受理", "kind": "accept", "role": "clerk", "next": "register"},
-        {"code": "review", "name": "<b>审核</b>", "kind": "review", "role": "reviewer", "actions": ["1", "2"]},
-        {"code": "register", "name": "登簿", "kind": "register", "role": "registrar", "actions": ["1", "2"], "back_to": "review"},
+        {
+            "code": "review",
+            "name": "<b>审核</b>",
+            "kind": "review",
+            "role": "reviewer",
+            "actions": ["1", "2"],
+        },
+        {
+            "code": "register",
+            "name": "登簿",
+            "kind": "register",
+            "role": "registrar",
+            "actions": ["1", "2"],
+            "back_to": "review",
+        },
     ]
     svg = str(workflow_svg(steps, roles={"clerk": "受理人员"}, current="review"))
     assert "受理（跳过）" in svg and svg.count("回退") == 2 and "&lt;b&gt;审核&lt;/b&gt;" in svg
@@ -165,3 +188,11 @@ def test_changes_between_versions_are_described():
     changes = {c["part"]: c["notes"] for c in definition_changes(old, new)}
     assert changes["fees"] == ["删除 registration（不动产登记费（住宅））"]
     assert set(changes) == {"fees", "opinion_templates"}
+
+
+@pytest.mark.parametrize(
+    "op", ["remove_step:²", "up_step:0", "down_step:99", "add_nothing", "remove_fee:" + "9" * 50]
+)
+def test_odd_editor_steps_change_nothing(staff, login, op):
+    response = login(staff.clerk).post(EDIT, _form(op=op))
+    assert response.status_code == 200 and 'name="step-5-code" value="archive"' in response.content.decode()

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from bdcdj.accounts.selectors import user_can
 from bdcdj.cases.forms import MaterialUploadForm
+from bdcdj.cases.forms.common import number
 from bdcdj.cases.models import OPEN_STAGES, MaterialForm, OpinionResult, StepKind
 from bdcdj.cases.selectors import (
     case_assignees,
@@ -23,7 +24,7 @@ from bdcdj.cases.selectors import (
     workflow_roles,
 )
 from bdcdj.cases.services import case_material_add
-from bdcdj.cases.views.common import go, is_htmx, sla_badge, staff_page
+from bdcdj.cases.views.common import acting_user, go, is_htmx, sla_badge, staff_page
 from bdcdj.cases.views.diagram import workflow_svg
 from bdcdj.core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from bdcdj.standards.selectors import dictionary_items
@@ -126,7 +127,9 @@ def material_upload(request: HttpRequest, case_id: int) -> HttpResponse:
     form = MaterialUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         fields = {name: "；".join(str(e) for e in errs) for name, errs in form.errors.items()}
-        error = InvalidInput(code="invalid_input", message="上传有误：" + "；".join(fields.values()), fields=fields)
+        error = InvalidInput(
+            code="invalid_input", message="上传有误：" + "；".join(fields.values()), fields=fields
+        )
         return _upload_failed(request, case_id, error)
     upload = form.cleaned_data["file"]
     try:
@@ -137,12 +140,12 @@ def material_upload(request: HttpRequest, case_id: int) -> HttpResponse:
             content_type=upload.content_type or "",
             form=form.cleaned_data["form"],
             pages=form.cleaned_data["pages"],
-            by=request.user,
+            by=acting_user(request),
         )
     except DomainError as exc:
         return _upload_failed(request, case_id, exc)
     messages.success(request, f"已收取材料：{material.name}")
-    return go(request, reverse("cases:case", args=[case_id]) + "#materials")
+    return go(request, reverse("cases:case", args=[case_id]))
 
 
 def _upload_failed(request: HttpRequest, case_id: int, error: DomainError) -> HttpResponse:
@@ -152,7 +155,7 @@ def _upload_failed(request: HttpRequest, case_id: int, error: DomainError) -> Ht
 
 @staff_page
 @require_GET
-def file_download(request: HttpRequest, case_id: int, kind: str, file_id: int) -> HttpResponse:
+def file_download(request: HttpRequest, case_id: int, kind: str, file_id: int) -> FileResponse:
     """A notice, certificate or material of the case (the download is audited)."""
     if kind not in FILE_KINDS:
         raise NotFound(code="file_not_found", message="未找到文件")
@@ -166,8 +169,8 @@ def opinion_template(request: HttpRequest, case_id: int) -> HttpResponse:
     """The opinion textarea filled with the chosen template of the case's current step."""
     case = case_get(user=request.user, case_id=case_id)
     templates = case.workflow.opinion_templates.get(case.step_code, [])
-    pick = request.GET.get("template", "")
-    text = templates[int(pick)] if pick.isdigit() and int(pick) < len(templates) else ""
+    pick = number(request.GET.get("template"))
+    text = templates[pick] if pick is not None and pick < len(templates) else ""
     if not is_htmx(request):
         return HttpResponse(text, content_type="text/plain; charset=utf-8")
     return render(request, "cases/_opinion_text.html", {"text": text})

@@ -9,15 +9,17 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django_htmx.http import HttpResponseClientRedirect
 
+from bdcdj.accounts.models import User
 from bdcdj.accounts.selectors import tenant_codes, user_can
 from bdcdj.cases.models import OPEN_STAGES, Case, CaseStatus
 from bdcdj.cases.selectors import QUEUES, business_type_list, case_sla
 from bdcdj.core.errors import DomainError, Forbidden
 
-View = TypeVar("View", bound=Callable[..., HttpResponse])
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 # The page whose write permission lets a user work a queue (its tab is shown only then).
 QUEUE_PAGES = {
@@ -48,7 +50,7 @@ def staff_page(view: View) -> View:
     Chinese message, as a fragment for htmx requests and as a page otherwise."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         try:
@@ -62,6 +64,14 @@ def staff_page(view: View) -> View:
 def error_response(request: HttpRequest, exc: DomainError) -> HttpResponse:
     template = "cases/_error.html" if is_htmx(request) else "cases/error.html"
     return render(request, template, {"error": exc}, status=exc.status_code)
+
+
+def acting_user(request: HttpRequest) -> User:
+    """The signed-in user (`staff_page` lets no one else through)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise Forbidden(code="login_required", message="请先登录")
+    return user
 
 
 def require_write(request: HttpRequest, page: str) -> None:

@@ -18,7 +18,14 @@ from django.utils.safestring import SafeString, mark_safe
 BOX_W, BOX_H, GAP, PILL_W = 132, 62, 70, 64
 MARGIN = 16
 FORWARD_LABELS = {"accept": "受理", "review": "同意", "register": "登簿", "certify": "缮证", "issue": "发证"}
-KIND_LABELS = {"accept": "受理", "review": "审核", "register": "登簿", "certify": "缮证", "issue": "发证", "archive": "归档"}
+KIND_LABELS = {
+    "accept": "受理",
+    "review": "审核",
+    "register": "登簿",
+    "certify": "缮证",
+    "issue": "发证",
+    "archive": "归档",
+}
 COLOURS = {"forward": "#0b5cad", "back": "#b54708", "reject": "#b42318", "transfer": "#6941c6"}
 
 
@@ -32,8 +39,9 @@ def _text(x: float, y: float, text: str, *, size: int = 12, weight: str = "norma
 def _label(x: float, y: float, text: str, colour: str) -> str:
     width = 14 * len(text) + 8
     return (
-        f'<rect x="{x - width / 2:.0f}" y="{y - 11:.0f}" width="{width}" height="16" rx="3" fill="#fff" opacity="0.9"/>'
-        f'<text x="{x:.0f}" y="{y + 1:.0f}" font-size="12" text-anchor="middle" fill="{colour}">{escape(text)}</text>'
+        f'<rect x="{x - width / 2:.0f}" y="{y - 11:.0f}" width="{width}" height="16" rx="3" '
+        f'fill="#fff" opacity="0.9"/><text x="{x:.0f}" y="{y + 1:.0f}" font-size="12" '
+        f'text-anchor="middle" fill="{colour}">{escape(text)}</text>'
     )
 
 
@@ -45,7 +53,7 @@ def _arrow(path: str, colour: str, kind: str, *, dashed: bool = False) -> str:
     )
 
 
-def _clean_steps(steps: Any) -> list[dict[str, Any]]:
+def _clean_steps(steps: Any) -> list[Mapping[str, Any]]:
     if not isinstance(steps, Sequence) or isinstance(steps, str):
         return []
     return [s for s in steps if isinstance(s, Mapping)][:20]
@@ -73,7 +81,8 @@ def workflow_svg(
         f"<title>{escape(title)}</title><defs>",
         *(
             f'<marker id="wf-arrow-{kind}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
-            f'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{colour}"/></marker>'
+            f'markerHeight="7" orient="auto-start-reverse">'
+            f'<path d="M0,0 L10,5 L0,10 z" fill="{colour}"/></marker>'
             for kind, colour in COLOURS.items()
         ),
         "</defs>",
@@ -92,12 +101,15 @@ def workflow_svg(
         kind = str(step.get("kind", ""))
         cx = box_x[i] + BOX_W / 2
         if "4" in actions:
-            loop = f"M{cx - 30},{top + BOX_H} C{cx - 60},{top + BOX_H + 44} {cx},{top + BOX_H + 44} {cx - 8},{top + BOX_H + 2}"
+            low = top + BOX_H
+            loop = f"M{cx - 30},{low} C{cx - 60},{low + 44} {cx},{low + 44} {cx - 8},{low + 2}"
             parts.append(_arrow(loop, COLOURS["transfer"], "transfer"))
             parts.append(_label(cx - 30, top + BOX_H + 46, "转件", COLOURS["transfer"]))
         if "3" in actions or kind == "accept":
             text = "不予受理" if kind == "accept" else "退件"
-            parts.append(_arrow(f"M{cx + 24},{top + BOX_H} L{cx + 24},{bottom_bar - 2}", COLOURS["reject"], "reject"))
+            parts.append(
+                _arrow(f"M{cx + 24},{top + BOX_H} L{cx + 24},{bottom_bar - 2}", COLOURS["reject"], "reject")
+            )
             parts.append(_label(cx + 24, top + BOX_H + 62, text, COLOURS["reject"]))
             rejects.append(cx + 24)
         parts += _box(box_x[i], top, step, roles, current=bool(current) and step.get("code") == current)
@@ -111,17 +123,20 @@ def workflow_svg(
     if not n:
         parts.append(_text(width / 2, mid + 40, "尚无环节", size=13))
     parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
+    return mark_safe("".join(parts))  # every text above is escaped
 
 
 def _pill(x: float, mid: float, text: str) -> list[str]:
     return [
-        f'<rect x="{x}" y="{mid - 16}" width="{PILL_W}" height="32" rx="16" fill="#eef2f7" stroke="#9aa5b1"/>',
+        f'<rect x="{x}" y="{mid - 16}" width="{PILL_W}" height="32" rx="16" '
+        'fill="#eef2f7" stroke="#9aa5b1"/>',
         _text(x + PILL_W / 2, mid + 5, text, size=13),
     ]
 
 
-def _box(x: float, top: float, step: Mapping[str, Any], roles: Mapping[str, str], *, current: bool) -> list[str]:
+def _box(
+    x: float, top: float, step: Mapping[str, Any], roles: Mapping[str, str], *, current: bool
+) -> list[str]:
     kind = str(step.get("kind", ""))
     role = str(step.get("role", ""))
     fill = "#d1e9ff" if current else "#fff"
@@ -134,22 +149,27 @@ def _box(x: float, top: float, step: Mapping[str, Any], roles: Mapping[str, str]
         f'stroke-width="{2.5 if current else 1.4}"/>',
         _text(x + BOX_W / 2, top + 22, name, size=14, weight="bold"),
         _text(x + BOX_W / 2, top + 40, roles.get(role, role)[:12] or "未指定角色", size=11),
-        _text(x + BOX_W / 2, top + 55, f"{KIND_LABELS.get(kind, kind)[:6]} · {str(step.get('code', ''))[:14]}", size=10),
+        _text(
+            x + BOX_W / 2,
+            top + 55,
+            f"{KIND_LABELS.get(kind, kind)[:6]} · {str(step.get('code', ''))[:14]}",
+            size=10,
+        ),
         "</g>",
     ]
 
 
-def _target(items: list[dict[str, Any]], i: int, index: Mapping[str, int], key: str) -> int | None:
+def _target(items: list[Mapping[str, Any]], i: int, index: Mapping[str, int], key: str) -> int | None:
     value = items[i].get(key)
     return index.get(str(value)) if value else None
 
 
-def _back_span(items: list[dict[str, Any]], i: int, index: Mapping[str, int]) -> int:
+def _back_span(items: list[Mapping[str, Any]], i: int, index: Mapping[str, int]) -> int:
     back = _back_index(items, i, index)
     return i - back if back is not None else 0
 
 
-def _back_index(items: list[dict[str, Any]], i: int, index: Mapping[str, int]) -> int | None:
+def _back_index(items: list[Mapping[str, Any]], i: int, index: Mapping[str, int]) -> int | None:
     actions = items[i].get("actions")
     if not isinstance(actions, list) or "2" not in actions:
         return None
@@ -160,12 +180,14 @@ def _back_index(items: list[dict[str, Any]], i: int, index: Mapping[str, int]) -
 
 
 def _edges(
-    items: list[dict[str, Any]], i: int, box_x: list[int], index: Mapping[str, int], top: float, mid: float
+    items: list[Mapping[str, Any]], i: int, box_x: list[int], index: Mapping[str, int], top: float, mid: float
 ) -> list[str]:
     parts: list[str] = []
     kind = str(items[i].get("kind", ""))
     following = _target(items, i, index, "next")
-    following = following if following is not None and following > i else (i + 1 if i + 1 < len(items) else None)
+    following = (
+        following if following is not None and following > i else (i + 1 if i + 1 < len(items) else None)
+    )
     label = FORWARD_LABELS.get(kind, "完成")
     if following == i + 1:
         x1, x2 = box_x[i] + BOX_W, box_x[i + 1]
@@ -175,7 +197,11 @@ def _edges(
         x1, x2 = box_x[i] + BOX_W - 20, box_x[following] + 20
         lift = 30 + 14 * (following - i)
         parts.append(
-            _arrow(f"M{x1},{top} C{x1},{top - lift} {x2},{top - lift} {x2},{top - 2}", COLOURS["forward"], "forward")
+            _arrow(
+                f"M{x1},{top} C{x1},{top - lift} {x2},{top - lift} {x2},{top - 2}",
+                COLOURS["forward"],
+                "forward",
+            )
         )
         parts.append(_label((x1 + x2) / 2, top - lift * 0.75, f"{label}（跳过）", COLOURS["forward"]))
     back = _back_index(items, i, index)
@@ -183,7 +209,12 @@ def _edges(
         x1, x2 = box_x[i] + 24, box_x[back] + BOX_W - 24
         lift = 24 + 22 * min(i - back, 5)
         parts.append(
-            _arrow(f"M{x1},{top} C{x1},{top - lift} {x2},{top - lift} {x2},{top - 2}", COLOURS["back"], "back", dashed=True)
+            _arrow(
+                f"M{x1},{top} C{x1},{top - lift} {x2},{top - lift} {x2},{top - 2}",
+                COLOURS["back"],
+                "back",
+                dashed=True,
+            )
         )
         parts.append(_label((x1 + x2) / 2, top - lift * 0.75 + 2, "回退", COLOURS["back"]))
     return parts

@@ -21,7 +21,15 @@ from django.views.decorators.http import require_http_methods
 from bdcdj.cases.forms import UNIT_CODE_RE, IntakeForm, MemberInput
 from bdcdj.cases.selectors import business_type_list, workflow_current
 from bdcdj.cases.services import case_create, case_group_create
-from bdcdj.cases.views.common import business_type_groups, go, is_htmx, require_write, staff_page, user_regions
+from bdcdj.cases.views.common import (
+    acting_user,
+    business_type_groups,
+    go,
+    is_htmx,
+    require_write,
+    staff_page,
+    user_regions,
+)
 from bdcdj.cases.workflows import CASE_ONLY_ROLES, BusinessType, FieldSpec
 from bdcdj.core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from bdcdj.register.selectors import UnitState, unit_get, unit_state, units_by_location
@@ -95,18 +103,21 @@ def _submit(request: HttpRequest, form: IntakeForm, catalogue: dict[str, Busines
         m.payload(form.units, _specs(form.region_code, catalogue.get(m.business_type))) for m in form.members
     ]
     if form.combined:
-        group = case_group_create(region_code=form.region_code, members=payloads, by=request.user, name=form.name)
+        group = case_group_create(
+            region_code=form.region_code, members=payloads, by=acting_user(request), name=form.name
+        )
         first = group.cases.order_by("group_order").first()
         assert first is not None
         messages.success(request, f"已收件：一并申请 {group.cases.count()} 项业务，请收取材料后受理")
         return reverse("cases:case", args=[first.pk])
-    case = case_create(region_code=form.region_code, by=request.user, **payloads[0])
+    case = case_create(region_code=form.region_code, by=acting_user(request), **payloads[0])
     messages.success(request, f"已收件，业务号 {case.number}。请收取材料后受理")
     return reverse("cases:case", args=[case.pk])
 
 
 def _unit_chips(request: HttpRequest, codes: list[str]) -> tuple[list[dict[str, Any]], dict[str, UnitState]]:
-    chips, states = [], {}
+    chips: list[dict[str, Any]] = []
+    states: dict[str, UnitState] = {}
     for code in codes:
         try:
             state = unit_state(user=request.user, code=code)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from bdcdj.accounts.selectors import user_can
 from bdcdj.accounts.services import audit_record
+from bdcdj.cases.forms.common import number
 from bdcdj.cases.models import CaseStatus, Stage
 from bdcdj.cases.selectors import (
     ORDERS,
@@ -37,14 +38,31 @@ from bdcdj.core.xlsx import xlsx_bytes, xlsx_response
 
 PER_PAGE = 20
 EXPORT_LIMIT = 5000
-ORDER_LABELS = {"deadline": "办结期限", "-created": "收件时间（新→旧）", "created": "收件时间（旧→新）", "number": "业务号"}
+ORDER_LABELS = {
+    "deadline": "办结期限",
+    "-created": "收件时间（新→旧）",
+    "created": "收件时间（旧→新）",
+    "number": "业务号",
+}
 assert set(ORDER_LABELS) <= set(ORDERS)
-EXPORT_HEADERS = ["业务号", "业务类型", "坐落", "单元数", "阶段", "状态", "收件时间", "办结期限", "时限", "指定办理人"]
+EXPORT_HEADERS = [
+    "业务号",
+    "业务类型",
+    "坐落",
+    "单元数",
+    "阶段",
+    "状态",
+    "收件时间",
+    "办结期限",
+    "时限",
+    "指定办理人",
+]
 NEAR_CHOICES = (1, 2, 3, 5)
 
 
 def _int(raw: str | None, default: int, *, low: int = 1, high: int = 100_000) -> int:
-    return max(low, min(int(raw), high)) if raw and raw.isdigit() else default
+    value = number(raw)
+    return default if value is None else max(low, min(value, high))
 
 
 def _filters(request: HttpRequest) -> dict[str, Any]:
@@ -169,7 +187,9 @@ def sla_dashboard(request: HttpRequest) -> HttpResponse:
         "summary": summary,
         "on_time": on_time,
         "by_stage": sorted(((Stage(k).label, v) for k, v in summary.by_stage.items()), key=lambda x: -x[1]),
-        "by_type": sorted(((names.get(k, k), v) for k, v in summary.by_business_type.items()), key=lambda x: -x[1]),
+        "by_type": sorted(
+            ((names.get(k, k), v) for k, v in summary.by_business_type.items()), key=lambda x: -x[1]
+        ),
         "within": within,
         "near_choices": NEAR_CHOICES,
         "q": q,

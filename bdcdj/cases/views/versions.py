@@ -46,8 +46,16 @@ def _keyed(entries: Any) -> dict[str, Mapping[str, Any]]:
 
 def _list_changes(old: Any, new: Any) -> list[str]:
     before, after = _keyed(old), _keyed(new)
-    notes = [f"新增 {code}（{after[code].get('name') or after[code].get('label', '')}）" for code in after if code not in before]
-    notes += [f"删除 {code}（{before[code].get('name') or before[code].get('label', '')}）" for code in before if code not in after]
+    notes = [
+        f"新增 {code}（{after[code].get('name') or after[code].get('label', '')}）"
+        for code in after
+        if code not in before
+    ]
+    notes += [
+        f"删除 {code}（{before[code].get('name') or before[code].get('label', '')}）"
+        for code in before
+        if code not in after
+    ]
     for code in after:
         if code in before and before[code] != after[code]:
             keys = sorted(set(before[code]) | set(after[code]))

@@ -23,7 +23,7 @@ from bdcdj.cases.forms import WorkflowForm
 from bdcdj.cases.models import FeeMode, MaterialForm, OpinionResult, StepKind, WorkflowDefinition
 from bdcdj.cases.selectors import business_type_list, workflow_roles, workflows
 from bdcdj.cases.services import workflow_publish, workflow_validate
-from bdcdj.cases.views.common import go, is_htmx, staff_page, user_regions
+from bdcdj.cases.views.common import acting_user, go, is_htmx, staff_page, user_regions
 from bdcdj.cases.views.diagram import workflow_svg
 from bdcdj.cases.views.versions import definition_changes, definition_of
 from bdcdj.cases.workflows import FIELD_TYPES, BusinessType, business_type_get, default_definition
@@ -56,7 +56,11 @@ def _versions(request: HttpRequest, region: str, code: str) -> list[WorkflowDefi
     if region not in user_regions(request):
         raise NotFound(code="region_not_found", message=f"未找到行政区：{region}")
     business_type_get(code)
-    return [w for w in workflows(user=request.user, business_type=code, include_history=True) if w.region_code == region]
+    return [
+        w
+        for w in workflows(user=request.user, business_type=code, include_history=True)
+        if w.region_code == region
+    ]
 
 
 def _rows(request: HttpRequest) -> tuple[list[dict[str, Any]], str, str]:
@@ -100,7 +104,17 @@ def workflow_export(request: HttpRequest) -> HttpResponse:
     rows, _, _ = _rows(request)
     content, count = xlsx_bytes(
         sheet_title="业务流程",
-        headers=["行政区", "业务代码", "业务类型", "类别", "现行版本", "版本数", "办理时限（工作日）", "环节", "发布时间"],
+        headers=[
+            "行政区",
+            "业务代码",
+            "业务类型",
+            "类别",
+            "现行版本",
+            "版本数",
+            "办理时限（工作日）",
+            "环节",
+            "发布时间",
+        ],
         rows=(
             [
                 r["region"],
@@ -111,7 +125,9 @@ def workflow_export(request: HttpRequest) -> HttpResponse:
                 r["count"],
                 r["current"].time_limit_workdays if r["current"] else r["bt"].time_limit_workdays,
                 " → ".join(s["name"] for s in r["current"].steps) if r["current"] else "",
-                timezone.localtime(r["current"].created_at).strftime("%Y-%m-%d %H:%M") if r["current"] else "",
+                timezone.localtime(r["current"].created_at).strftime("%Y-%m-%d %H:%M")
+                if r["current"]
+                else "",
             ]
             for r in rows
         ),
@@ -121,7 +137,11 @@ def workflow_export(request: HttpRequest) -> HttpResponse:
 
 
 def _editor_context(
-    request: HttpRequest, region: str, bt: BusinessType, form: WorkflowForm, versions: list[WorkflowDefinition]
+    request: HttpRequest,
+    region: str,
+    bt: BusinessType,
+    form: WorkflowForm,
+    versions: list[WorkflowDefinition],
 ) -> dict[str, Any]:
     roles = workflow_roles()
     current = next((v for v in versions if v.is_active), None)
@@ -168,9 +188,15 @@ def workflow_edit(request: HttpRequest, region: str, code: str) -> HttpResponse:
                 if op == "publish":
                     _require(request, write=True)
                     row = workflow_publish(
-                        region_code=region, business_type=code, definition=form.definition(), by=request.user, note=form.note
+                        region_code=region,
+                        business_type=code,
+                        definition=form.definition(),
+                        by=acting_user(request),
+                        note=form.note,
                     )
-                    messages.success(request, f"已发布第 {row.version} 版；新收件的业务使用新版本，在办业务仍按原版本办理")
+                    messages.success(
+                        request, f"已发布第 {row.version} 版；新收件的业务使用新版本，在办业务仍按原版本办理"
+                    )
                     return go(request, reverse("cases:workflow_history", args=[region, code]))
                 workflow_validate(business_type=code, definition=form.definition())
                 checked = True
@@ -197,8 +223,12 @@ def workflow_preview(request: HttpRequest, region: str, code: str) -> HttpRespon
     except InvalidInput as exc:
         problems = exc.fields
     roles = dict(workflow_roles())
-    diagram = workflow_svg(form.definition()["steps"], roles=roles, title=f"{business_type_get(code).name} 流程图")
-    return render(request, "cases/_workflow_diagram.html", {"diagram": diagram, "problems": problems, "live": True})
+    diagram = workflow_svg(
+        form.definition()["steps"], roles=roles, title=f"{business_type_get(code).name} 流程图"
+    )
+    return render(
+        request, "cases/_workflow_diagram.html", {"diagram": diagram, "problems": problems, "live": True}
+    )
 
 
 @staff_page

@@ -154,10 +154,17 @@ def outbox_resend(*, message: OutboxMessage, reason: str, by: User) -> OutboxMes
         old = OutboxMessage.objects.select_for_update().get(pk=message.pk)
         if old.status not in RESENDABLE or old.superseded:
             raise Conflict(code="not_resendable", message=f"报文 {old.biz_msg_id} 当前状态不能重新发送")
+        if old.case_id is None:
+            # A forwarded message carries the lower node's signature; re-signing it here would
+            # make the upper node refuse it. Corrections come from the registering county.
+            raise Conflict(
+                code="forwarded_not_resendable",
+                message=f"报文 {old.biz_msg_id} 是转发的下级报文，只能由原登记机构更正后重新上报",
+            )
         new_id = old.biz_msg_id[:BASE_ID_LENGTH] + reason
         if OutboxMessage.objects.filter(biz_msg_id=new_id).exists():
             raise Conflict(code="resend_exists", message=f"报文 {new_id} 已存在，不能以同一原因再次重发")
-        case = Case.objects.filter(pk=old.case_id or 0, region_code=old.region_code).first()
+        case = Case.objects.filter(pk=old.case_id, region_code=old.region_code).first()
         rights = list(Right.objects.filter(pk__in=old.right_ids).select_related("unit", "recorded_event"))
         if case is not None:
             rectype, unit_code, xml, errors = _build(case, _results_for(rights), new_id, old.scheme)

@@ -87,3 +87,19 @@ def test_relay_delivers_the_forwarded_bytes_as_the_forwarding_node(province, set
     finally:
         server.server.shutdown()
         server.server.server_close()
+
+
+def test_a_forwarded_message_cannot_be_re_signed_here(province, django_user_model):
+    from bdcdj.accounts.models import UserTenant
+    from bdcdj.core.errors import Conflict
+    from bdcdj.exchange.services import outbox_resend
+
+    row = enqueue(message_xml(biz_msg_id=BIZ))
+    OutboxMessage.objects.filter(pk=row.pk).update(status=OutboxStatus.REJECTED)
+    admin = django_user_model.objects.create_user(username="prov-admin", password="x", is_superuser=True)
+    UserTenant.objects.create(user=admin, region_code="340000")
+    row.refresh_from_db()
+    with pytest.raises(Conflict) as info:
+        outbox_resend(message=row, reason="CBXZ", by=admin)
+    assert info.value.code == "forwarded_not_resendable"
+    assert OutboxMessage.objects.count() == 1
