@@ -76,6 +76,8 @@ FULL_PROJECTS = (
     Project("岗集家园", "岗集路9号", "003", buildings=1, floors=6, per_floor=2),
 )
 SMALL_PROJECTS = (Project("双凤苑", "双凤大道88号", "001", buildings=1, floors=3, per_floor=2),)
+# The residential land is granted for 70 years; every title on it, first or transferred, says so.
+LAND_USE_START, LAND_USE_END = dt.date(2016, 6, 1), dt.date(2086, 5, 31)
 STREETS = ("双凤大道", "水湖路", "岗集路", "蒙城北路", "阜阳北路", "淮南北路", "北城大道")
 
 
@@ -266,9 +268,7 @@ class _Builder:
                     kind=RightKind.HOUSE_OWNERSHIP,
                     right_type="4",
                     parties=(developer,),
-                    detail=HouseOwnershipSpec(
-                        land_use_start=dt.date(2016, 6, 1), land_use_end=dt.date(2086, 5, 31)
-                    ),
+                    detail=HouseOwnershipSpec(land_use_start=LAND_USE_START, land_use_end=LAND_USE_END),
                 ),
             )
         )
@@ -316,7 +316,11 @@ class _Builder:
                         right_type="4",
                         co_ownership=co_ownership,
                         parties=(*buyers, seller),
-                        detail=HouseOwnershipSpec(price=Decimal(self.rng.randrange(80, 260))),
+                        detail=HouseOwnershipSpec(
+                            price=Decimal(self.rng.randrange(80, 260)),
+                            land_use_start=LAND_USE_START,
+                            land_use_end=LAND_USE_END,
+                        ),
                     ),
                 )
             )

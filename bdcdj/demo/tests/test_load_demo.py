@@ -49,3 +49,47 @@ def test_fake_id_numbers_carry_a_valid_check_digit():
         assert len(number) == 18 and number[:6] == REGION
         assert number[-1] == id_check_digit(number[:17])
     assert len(fake_credit_code(7, region_code=REGION)) == 18
+
+
+def test_a_sold_demo_house_passes_the_quality_rules_for_a_further_transfer():
+    """Sold titles carry the land-use period, so the next 转移 of a demo house is not blocked."""
+    from bdcdj.quality.services import quality_check_item
+    from bdcdj.register.services import (
+        HouseOwnershipSpec,
+        Operation,
+        PartyRole,
+        PartySpec,
+        RegistrationItem,
+        RightSpec,
+    )
+
+    load_demo(size="small")
+    sold = Right.objects.filter(
+        kind=RightKind.HOUSE_OWNERSHIP, status=RightStatus.CURRENT, registration_type="200"
+    ).first()
+    assert sold.detail.land_use_start and sold.detail.land_use_end
+    item = RegistrationItem(
+        region_code=REGION,
+        business_number="340121-2026-T00001",
+        operation=Operation.TRANSFER,
+        registration_type="200",
+        reason="买卖",
+        unit_codes=(sold.unit.code,),
+        target_right_ids=(sold.pk,),
+        right=RightSpec(
+            kind=RightKind.HOUSE_OWNERSHIP,
+            right_type="4",
+            parties=(
+                PartySpec(
+                    role=PartyRole.HOLDER, name="测试买受人", id_type="1", id_number="340121199001011234"
+                ),
+            ),
+            detail=HouseOwnershipSpec(
+                price=sold.detail.price,
+                land_use_start=sold.detail.land_use_start,
+                land_use_end=sold.detail.land_use_end,
+            ),
+        ),
+    )
+    report = quality_check_item(item=item)
+    assert not [f for f in report.blocking if f.rule_id == "Q-REQ-001"], report.as_messages()
