@@ -52,9 +52,9 @@ def run(*, scale: float) -> dict[str, Any]:
         case_register(case=case, by=staff.registrar)
     numbers = [case.number for case in cases]
     messages = list(
-        OutboxMessage.objects.filter(
-            case_number__in=numbers, status=OutboxStatus.PENDING
-        ).values_list("rectype", "xml")
+        OutboxMessage.objects.filter(case_number__in=numbers, status=OutboxStatus.PENDING).values_list(
+            "rectype", "xml"
+        )
     )
     payloads = [(rectype, bytes(xml)) for rectype, xml in messages]
 
