@@ -5,26 +5,22 @@ really waits on SELECT … FOR UPDATE and then sees the first one's result: the 
 it examined at 受理 is gone, so it is refused and nothing of it remains.
 """
 
-import importlib
-import threading
-import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
-
 import pytest
-from django.db import connections
 
 from bdcdj.cases.models import Case, Stage
 from bdcdj.cases.services import case_register, case_units_refresh
 from bdcdj.cases.tests import helpers as h
-from bdcdj.core.errors import Conflict
 from bdcdj.register.models import Right, RightKind, RightStatus
 from bdcdj.register.selectors import unit_state
 from bdcdj.register.services import chain_verify
+from bdcdj.register.tests.racing import race, slow_lock  # noqa: F401  (fixture)
 from bdcdj.standards.models import CertificateNumber
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("slow_lock"),
+]
 
 SEIZURE = {
     "authority": h.COURT,
@@ -36,39 +32,7 @@ SEIZURE = {
 }
 
 
-@pytest.fixture
-def slow_lock(monkeypatch: pytest.MonkeyPatch) -> None:
-    from bdcdj.register.services import record
-
-    impl = importlib.import_module(record.__module__)  # the module whose units_lock record calls
-    original = impl.units_lock
-
-    def held_longer(**kwargs: Any) -> Any:
-        units = original(**kwargs)
-        time.sleep(0.3)
-        return units
-
-    monkeypatch.setattr(impl, "units_lock", held_longer)
-
-
-def _race(*jobs: Callable[[], object]) -> list[str]:
-    barrier = threading.Barrier(len(jobs))
-
-    def run(job: Callable[[], object]) -> str:
-        try:
-            barrier.wait(timeout=10)
-            job()
-            return "ok"
-        except Conflict as exc:
-            return exc.code
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
-        return list(pool.map(run, jobs))
-
-
-def test_transfer_and_seizure_raced_never_both_register(staff, slow_lock):
+def test_transfer_and_seizure_raced_never_both_register(staff):
     [(unit, title)] = h.titled_house(staff.registrar)
     sale = h.to_register(
         staff,
@@ -82,7 +46,7 @@ def test_transfer_and_seizure_raced_never_both_register(staff, slow_lock):
     )
     seizure = h.to_register(staff, h.new_case(staff, "seizure", [unit.code], [], SEIZURE))
 
-    outcomes = _race(
+    outcomes = race(
         lambda: case_register(case=sale, by=staff.registrar),
         lambda: case_register(case=seizure, by=staff.registrar),
     )
@@ -99,13 +63,13 @@ def test_transfer_and_seizure_raced_never_both_register(staff, slow_lock):
     assert chain_verify(region_code=h.REGION).ok
 
 
-def test_two_mortgages_raced_get_distinct_ranks(staff, slow_lock):
+def test_two_mortgages_raced_get_distinct_ranks(staff):
     [(unit, _)] = h.titled_house(staff.registrar)
     parties = [h.BANK.party("mortgagee"), h.SELLER.party("mortgagor")]
     first = h.to_register(staff, h.new_case(staff, "mortgage_first", [unit.code], parties, h.MORTGAGE_DATA))
     second = h.to_register(staff, h.new_case(staff, "mortgage_first", [unit.code], parties, h.MORTGAGE_DATA))
 
-    outcomes = _race(
+    outcomes = race(
         lambda: case_register(case=first, by=staff.registrar),
         lambda: case_register(case=second, by=staff.registrar),
     )
