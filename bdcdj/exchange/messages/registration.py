@@ -7,6 +7,10 @@ logged), their units, the case (受理, materials, opinions, certificates). Rows
 fields of the spec for the scheme's layout; the XSD decides whether what is there is enough.
 Filled later, not at 登簿 (docs/exchange.md): 发证 (DJF_DJ_FZ) and 归档 (DJF_DJ_GD) — a
 re-send after 归档 carries them.
+
+注销 (QLF_QL_ZXDJ) has one row per right the 登簿 ended; no source gives the table a 要素代码, so
+it carries the one of the cancelled right's table (6002010200 for a house, 6002030100 for a
+mortgage…). 更正 (QLF_QL_GZDJ) has one row per right the 登簿 wrote, with 6002010210 as GT uses.
 """
 
 from __future__ import annotations
@@ -23,9 +27,11 @@ from bdcdj.exchange.messages.build import MessageContent
 from bdcdj.exchange.messages.head import ASID
 from bdcdj.exchange.xsd.generator import LAYOUT_OF_SCHEME, RENAMED_2015, spec_for_element
 from bdcdj.quality.adapters.registration import rows_for_item
+from bdcdj.quality.adapters.registration_rows import PROOF_TABLES
 from bdcdj.register.models import Operation, Right, RightKind
 from bdcdj.register.models.choices import HOLDER_ROLE
 from bdcdj.register.services import PartySpec, RecordResult, RegistrationItem, RightSpec
+from bdcdj.register.standard_fields import RIGHT_TABLES
 from bdcdj.standards.catalogues import dictionary_specs, rectype_table
 from bdcdj.standards.selectors import ysdm_for_table
 
@@ -48,6 +54,10 @@ SINGLE_FORMAT = "1"  # 申请证书版式 SQZSBS: 单一版
 RUNNING = "1"  # 案件状态 AJZT: 在办
 MORTGAGE_2015 = "9000101"  # 2015 scheme: every 抵押权 business under one code, RegType 900
 EASEMENT_2015 = "9000102"
+CURRENT = "1"  # 权属状态 QSZT: 现势
+# 更正登记类型 (GZDJLX): 1 依申请, 2 依职权 — by business code, 依申请 unless listed.
+BY_APPLICATION, EX_OFFICIO = "1", "2"
+EX_OFFICIO_BUSINESSES = frozenset({"correction_ex_officio"})
 
 
 def rectype_for_scheme(revised: str, scheme: str) -> tuple[str, bool]:
@@ -179,6 +189,82 @@ def _right_rows(case: Case, results: list[RecordResult], version: str) -> dict[s
                 for code in NOT_HELD_FIELDS.get(table, ()):
                     row[code] = row.get(code) or NOT_HELD
                 rows.setdefault(table, []).append(row)
+    return rows
+
+
+def _cancellation_rows(case: Case, results: list[RecordResult]) -> list[dict[str, Any]]:
+    """QLF_QL_ZXDJ: one row per right the 注销 ended. YSDM is the cancelled right's table's
+    要素代码 (the standard gives none for this table; docs/exchange.md)."""
+    authority = _authority(case.region_code)
+    rows = []
+    for result in results:
+        for right in result.rights_ended:
+            right_type = right.right_type or KIND_RIGHT_TYPES.get(RightKind(right.kind), "")
+            ended_at = right.ended_at or result.event.occurred_at
+            rows.append(
+                {
+                    "YSDM": _right_ysdm(right.kind, right_type),
+                    "BDCDYH": right.unit.code,
+                    "BDCQZH": right.certificate_number,
+                    "YWH": case.number,
+                    "ZXYWH": case.number,
+                    "ZXSJ": ended_at,
+                    "DJYY": right.end_reason or str(case.data.get("reason") or ""),
+                    "QXDM": case.region_code,
+                    "DJJG": authority,
+                    "DBR": right.ended_by_name or result.event.actor_name,
+                    "DJSJ": ended_at,
+                    "BZ": str(case.data.get("remarks") or ""),
+                    "QLLX": right_type,
+                }
+            )
+    return rows
+
+
+def _right_ysdm(kind: str, right_type: str) -> str:
+    table = RIGHT_TABLES.get(kind, "")
+    try:
+        return ysdm_for_table(table, qllx=right_type or None)
+    except NotFound:
+        return ""
+
+
+def _correction_rows(case: Case, results: list[RecordResult]) -> list[dict[str, Any]]:
+    """QLF_QL_GZDJ: one row per right the 更正 wrote."""
+    bt = business_type_get(case.business_type)
+    authority = _authority(case.region_code)
+    ex_officio = bt.code in EX_OFFICIO_BUSINESSES
+    if ex_officio:
+        subject = authority
+    else:
+        parties = [party_clear(p) for p in case.parties.order_by("order", "id")]
+        names = [p.name for p in parties if p.role == "applicant"] or [
+            p.name for p in parties if p.role == "holder"
+        ]
+        subject = "、".join(names)
+    rows = []
+    for result in results:
+        for right in result.rights_created:
+            proof = RIGHT_TABLES.get(right.kind, "") in PROOF_TABLES
+            rows.append(
+                {
+                    "YSDM": _ysdm("QLF_QL_GZDJ"),
+                    "BDCDYH": right.unit.code,
+                    "YWH": case.number,
+                    "BDCZMH" if proof else "BDCQZH": right.certificate_number,
+                    "GZDJLX": EX_OFFICIO if ex_officio else BY_APPLICATION,
+                    "GZYJ": str(case.data.get("basis") or right.reason or ""),
+                    "GZGT": subject,
+                    "GZNR": str(case.data.get("matter") or right.reason or ""),
+                    "QXDM": case.region_code,
+                    "DJJG": authority,
+                    "DBR": right.registrar_name,
+                    "DJSJ": right.registered_at,
+                    "FJ": right.remarks,
+                    "QSZT": CURRENT,
+                    "SSYWH": right.predecessor.business_number if right.predecessor else "",
+                }
+            )
     return rows
 
 
@@ -328,6 +414,10 @@ def registration_content(
         **_right_rows(case, results, version),
         **_case_rows(case, scheme, bt.right_kind, registered_at, by_name),
     }
+    if bt.operation == Operation.CANCEL:
+        rows["QLF_QL_ZXDJ"] = _cancellation_rows(case, results)
+    if bt.operation == Operation.CORRECT:
+        rows["QLF_QL_GZDJ"] = _correction_rows(case, results)
     wanted = set(layout.tables)
     data: dict[str, list[dict[str, Any]]] = {}
     for table, table_rows in rows.items():

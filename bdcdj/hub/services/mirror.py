@@ -5,8 +5,9 @@ Rows are kept generically by table. Status rules (standards §2, §4.5, §5.2):
   ZXYWH) is historic;
 * a current right row naming its predecessor business (SSYWH, or SCYWH in the 2015 layout)
   moves the predecessor's rows of the same table and unit to historic;
-* a 注销登记 row (QLF_QL_ZXDJ) moves the unit's current ownership rights to historic
-  (抵押、预告、异议、查封、地役 are cancelled in their own tables).
+* a 注销登记 row (QLF_QL_ZXDJ) moves the unit's current rights carrying its 要素代码 (the
+  cancelled right's, docs/exchange.md) to historic; when none does, the unit's current ownership
+  rights (抵押、预告、异议、查封、地役 are then cancelled in their own tables).
 """
 
 from __future__ import annotations
@@ -114,7 +115,7 @@ def mirror_apply(*, message: ReceivedMessage, rows: Mapping[str, Sequence[Mappin
             changed += _close_predecessors(record=record, row=row, message=message)
         if record.table == CANCELLATION_TABLE:
             changed += _close_unit_rights(
-                region_code=message.region_code, unit_code=record.unit_code, message=message
+                region_code=message.region_code, unit_code=record.unit_code, message=message, row=row
             )
     return changed
 
@@ -136,16 +137,22 @@ def _close_predecessors(*, record: MirrorRecord, row: Mapping[str, str], message
     )
 
 
-def _close_unit_rights(*, region_code: str, unit_code: str, message: ReceivedMessage) -> int:
-    current = MirrorRecord.objects.filter(
-        region_code=region_code, unit_code=unit_code, status=MirrorStatus.CURRENT
-    ).exclude(updated_by_message=message)
-    closed = 0
-    for record in current:
-        if _is_right(record.table) and record.table not in SEPARATELY_CANCELLED:
-            record.status = MirrorStatus.HISTORIC
-            record.updated_by_message = message
-            record.updated_at = timezone.now()
-            record.save(update_fields=["status", "updated_by_message", "updated_at"])
-            closed += 1
-    return closed
+def _close_unit_rights(
+    *, region_code: str, unit_code: str, message: ReceivedMessage, row: Mapping[str, str]
+) -> int:
+    current = [
+        record
+        for record in MirrorRecord.objects.filter(
+            region_code=region_code, unit_code=unit_code, status=MirrorStatus.CURRENT
+        ).exclude(updated_by_message=message)
+        if _is_right(record.table)
+    ]
+    ysdm = row.get("YSDM", "").strip()
+    named = [record for record in current if ysdm and record.data.get("YSDM", "").strip() == ysdm]
+    targets = named or [record for record in current if record.table not in SEPARATELY_CANCELLED]
+    for record in targets:
+        record.status = MirrorStatus.HISTORIC
+        record.updated_by_message = message
+        record.updated_at = timezone.now()
+        record.save(update_fields=["status", "updated_by_message", "updated_at"])
+    return len(targets)

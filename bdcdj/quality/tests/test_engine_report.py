@@ -113,7 +113,7 @@ def test_amount_message_shows_the_value_and_the_likely_amount_in_wan(db):
 
 def test_unknown_tables_and_fields_are_ignored(db):
     rows = clean_rows()
-    rows["QLF_QL_ZXDJ"] = [{"BDCDYH": "nonsense"}]
+    rows["KTT_FW_LJZ"] = [{"BDCDYH": "nonsense"}]
     rows["QLF_QL_DYAQ"][0]["XYZ"] = "whatever"
     assert evaluate(rows=rows, context=context()).findings == ()
 
