@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from bdcdj.exchange.services import relay_once
+from bdcdj.hub.services.forward import forward_sweep
 
 
 class Command(BaseCommand):
@@ -31,6 +32,10 @@ class Command(BaseCommand):
             signal.signal(signal.SIGTERM, stop)
             signal.signal(signal.SIGINT, stop)
         while True:
+            # Forward items a receiver could not hand over at once (e.g. after a crash) go first.
+            handed = forward_sweep()
+            if handed:
+                self.stdout.write(f"转交待转发报文 {handed} 条")
             report = relay_once(limit=opts["limit"])
             if report.claimed or opts["once"]:
                 self.stdout.write(
