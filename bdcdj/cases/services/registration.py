@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+from dataclasses import replace
+from datetime import datetime
 from types import ModuleType
 from typing import Any
 
@@ -153,6 +155,7 @@ def _register_member(
     items: list[RegistrationItem],
     running: dict[str, int],
     by: User,
+    moment: datetime,
     recorded: list[RecordResult] | None = None,
 ) -> list[str]:
     seen = {u.unit_code: u.version_seen for u in case.units.all() if u.version_seen is not None}
@@ -162,7 +165,7 @@ def _register_member(
             code: running.get(code, seen[code]) for code in item.unit_codes if code in seen or code in running
         }
         numbers = _allocate(case, item)
-        final = with_numbers(item, numbers, versions)
+        final = replace(with_numbers(item, numbers, versions), registered_at=item.registered_at or moment)
         result = record(item=final, by=by)
         if recorded is not None:
             recorded.append(result)
@@ -193,13 +196,16 @@ def case_register(*, case: Case, by: User) -> Case:
     warnings = _quality(plans)
     running: dict[str, int] = {}
     with transaction.atomic():
+        # One 登簿 moment for every item and member: the register's times, the case's and the
+        # access message's (CreateDate, DJSJ, ZXSJ) are then the same instant.
+        moment = clock.now()
         locked = {m.pk: common.lock(m) for m in sorted(members, key=lambda m: m.pk)}
         for member, items in plans:
             current = locked[member.pk]
             common.require(current, stages={Stage.REGISTER}, statuses={CaseStatus.RUNNING}, what="登簿")
             results: list[RecordResult] = []
-            messages = _register_member(current, items, running, by, results)
-            current.registered_at = clock.now()
+            messages = _register_member(current, items, running, by, moment, results)
+            current.registered_at = moment
             current.register_warnings = messages
             current.quality_warnings = warnings[member.pk]
             common.record_handler(current, by)
