@@ -19,7 +19,8 @@ RIGHT_TABLES: dict[str, str] = {
     RightKind.SEA_USE: "QLF_QL_HYSYQ",
     RightKind.STRUCTURE_OWNERSHIP: "QLT_QL_GJZWSYQ",
     RightKind.EASEMENT: "QLF_QL_DYIQ",
-    RightKind.RESIDENCE: "",  # 居住权: no table in the sources available to us
+    # 居住权: no table of its own in the sources; carried as 其他相关权利 (QLLX 92, revised list)
+    RightKind.RESIDENCE: "QLF_QL_QTXGQL",
     RightKind.OTHER: "QLF_QL_QTXGQL",
     RightKind.MORTGAGE: "QLF_QL_DYAQ",
     RightKind.ADVANCE_NOTICE: "QLF_QL_YGDJ",
@@ -134,6 +135,7 @@ DETAIL_FIELDS = {
         "release_document": "JFWH",
         "released_at": "JFDJSJ",
     },
+    "ResidenceDetail": {"start": "QLQSSJ", "end": "QLJSSJ"},
     "EasementDetail": {
         "dominant_unit_code": "XYDBDCDYH",
         "dominant_location": "XYDZL",
@@ -141,6 +143,20 @@ DETAIL_FIELDS = {
         "start": "QLQSSJ",
         "end": "QLJSSJ",
     },
+}
+
+# The 注销 fields of a right's own table, filled from the ended right (`Right.ended_*`): what a
+# 解封 / 异议注销 message carries on the row of the right it ends.
+ENDED_FIELDS: dict[str, dict[str, str]] = {
+    "QLF_QL_CFDJ": {"ended_by_business": "JFYWH", "ended_by_name": "JFDBR", "ended_at": "JFDJSJ"},
+    "QLF_QL_YYDJ": {
+        "ended_by_business": "ZXYYYWH",
+        "ended_by_name": "ZXYYDBR",
+        "ended_at": "ZXYYDJSJ",
+        "end_reason": "ZXYYYY",
+    },
+    "QLF_QL_DYAQ": {"ended_by_business": "ZXDYYWH", "end_reason": "ZXDYYY"},
+    "QLF_QL_YGDJ": {"ended_by_business": "ZXYGYWH", "end_reason": "ZXYGYY"},
 }
 
 # Field name (on any spec or model of the register) → dictionary that validates its value.

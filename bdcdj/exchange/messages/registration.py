@@ -8,9 +8,11 @@ fields of the spec for the scheme's layout; the XSD decides whether what is ther
 Filled later, not at 登簿 (docs/exchange.md): 发证 (DJF_DJ_FZ) and 归档 (DJF_DJ_GD) — a
 re-send after 归档 carries them.
 
-注销 (QLF_QL_ZXDJ) has one row per right the 登簿 ended; no source gives the table a 要素代码, so
-it carries the one of the cancelled right's table (6002010200 for a house, 6002030100 for a
-mortgage…). 更正 (QLF_QL_GZDJ) has one row per right the 登簿 wrote, with 6002010210 as GT uses.
+解封 and 异议注销 carry the row of the right they ended, in its own table with its 注销 fields
+filled (JFYWH…, ZXYYYWH…). 注销 (QLF_QL_ZXDJ) has one row per right the 登簿 ended; no source
+gives the table a 要素代码, so it carries the one of the cancelled right's table (6002010200
+for a house, 6002030100 for a mortgage, 6002029900 for a 居住权…). 更正 (QLF_QL_GZDJ) has one
+row per right the 登簿 wrote, with 6002010210 as GT uses.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 
 from bdcdj.accounts import pii
 from bdcdj.cases.models import Case
-from bdcdj.cases.services.applications import party_clear
+from bdcdj.cases.services.applications import PartyInput, party_clear
 from bdcdj.cases.workflows import business_type_get
 from bdcdj.core.errors import NotFound
 from bdcdj.exchange.messages.build import MessageContent
@@ -31,7 +33,7 @@ from bdcdj.quality.adapters.registration_rows import PROOF_TABLES
 from bdcdj.register.models import Operation, Right, RightKind
 from bdcdj.register.models.choices import HOLDER_ROLE
 from bdcdj.register.services import PartySpec, RecordResult, RegistrationItem, RightSpec
-from bdcdj.register.standard_fields import RIGHT_TABLES
+from bdcdj.register.standard_fields import ENDED_FIELDS, RIGHT_TABLES
 from bdcdj.standards.catalogues import dictionary_specs, rectype_table
 from bdcdj.standards.selectors import ysdm_for_table
 
@@ -58,6 +60,12 @@ CURRENT = "1"  # 权属状态 QSZT: 现势
 # 更正登记类型 (GZDJLX): 1 依申请, 2 依职权 — by business code, 依申请 unless listed.
 BY_APPLICATION, EX_OFFICIO = "1", "2"
 EX_OFFICIO_BUSINESSES = frozenset({"correction_ex_officio"})
+# Rights a public authority applies for without being a case party (查封 / 解封: the court's
+# 协助执行通知书): the applicant (DJF_DJ_SQ) is the authority named in the case data, as a
+# 国家机关 with 证件种类 99 其它 — the case does not hold its 统一社会信用代码 (ZJZL 8).
+AUTHORITY_APPLICANT_KINDS = frozenset({RightKind.SEIZURE})
+STATE_ORGAN = "4"  # 权利人类型 QLRLX: 国家机关
+OTHER_ID_TYPE = "99"  # 证件种类 ZJZL: 其它
 
 
 def rectype_for_scheme(revised: str, scheme: str) -> tuple[str, bool]:
@@ -102,7 +110,11 @@ def _clear_parties(right: Right) -> tuple[PartySpec, ...]:
 def item_for_result(result: RecordResult) -> RegistrationItem | None:
     """The registration item as written: the created rights read back as the new version of
     themselves, so the adapter takes their stored detail and (decrypted) parties."""
-    rights = list(result.rights_created)
+    return item_for_rights(list(result.rights_created))
+
+
+def item_for_rights(rights: list[Right]) -> RegistrationItem | None:
+    """Stored rights (of one kind) as a registration item the adapter maps to standard rows."""
     if not rights:
         return None
     first = rights[0]
@@ -192,6 +204,32 @@ def _right_rows(case: Case, results: list[RecordResult], version: str) -> dict[s
     return rows
 
 
+def _ended_right_rows(case: Case, results: list[RecordResult]) -> dict[str, list[dict[str, Any]]]:
+    """The rows of the rights a 解封 / 注销 ended, in the right's own table as stored, with the
+    table's 注销 fields (`standard_fields.ENDED_FIELDS`: JFYWH/JFDBR/JFDJSJ of QLF_QL_CFDJ,
+    ZXYYYWH/ZXYYDBR/ZXYYDJSJ/ZXYYYY of QLF_QL_YYDJ…) and QSZT the right's status now (3 终止).
+    解封机关/解封文号 come from the seizure's detail (`DETAIL_FIELDS`)."""
+    rows: dict[str, list[dict[str, Any]]] = {}
+    authority = _authority(case.region_code)
+    for result in results:
+        for right in result.rights_ended:
+            table = RIGHT_TABLES.get(right.kind, "")
+            ended_fields = ENDED_FIELDS.get(table)
+            item = item_for_rights([right])
+            if not ended_fields or item is None:
+                continue
+            for mapped in rows_for_item(item=item).get(table, []):
+                row = dict(mapped)
+                row.update(DJJG=authority, DBR=right.registrar_name, DJSJ=right.registered_at)
+                row["QSZT"] = right.status
+                if right.predecessor_id:
+                    row["SSYWH"] = right.predecessor.business_number if right.predecessor else ""
+                for name, code in ended_fields.items():
+                    row[code] = getattr(right, name) or row.get(code) or ""
+                rows.setdefault(table, []).append(row)
+    return rows
+
+
 def _cancellation_rows(case: Case, results: list[RecordResult]) -> list[dict[str, Any]]:
     """QLF_QL_ZXDJ: one row per right the 注销 ended. YSDM is the cancelled right's table's
     要素代码 (the standard gives none for this table; docs/exchange.md)."""
@@ -277,6 +315,11 @@ def _applicant_rows(case: Case, kind: str) -> list[dict[str, Any]]:
     others = [p for p in parties if p.role not in {holder_role, "agent", "applicant"}]
     if not holders:
         holders = [p for p in parties if p.role == "applicant"]
+    authority = str(case.data.get("authority") or "").strip()
+    if not holders and kind in AUTHORITY_APPLICANT_KINDS and authority:
+        holders = [
+            PartyInput(role=holder_role, name=authority, party_type=STATE_ORGAN, id_type=OTHER_ID_TYPE)
+        ]
     rows = []
     for n in range(max(len(holders), len(others))):
         holder = holders[n] if n < len(holders) else (holders[0] if holders else None)
@@ -414,6 +457,9 @@ def registration_content(
         **_right_rows(case, results, version),
         **_case_rows(case, scheme, bt.right_kind, registered_at, by_name),
     }
+    if bt.operation in {Operation.CANCEL, Operation.RELEASE_SEIZURE}:
+        for table, table_rows in _ended_right_rows(case, results).items():
+            rows.setdefault(table, table_rows)
     if bt.operation == Operation.CANCEL:
         rows["QLF_QL_ZXDJ"] = _cancellation_rows(case, results)
     if bt.operation == Operation.CORRECT:
@@ -424,4 +470,10 @@ def registration_content(
         element = _element(table, scheme)
         if element in wanted and table_rows:
             data[element] = [_keep_spec_fields(element, row, version) for row in table_rows]
+    if scheme == "2015":  # row QLLX codes the 2015 list lacks (居住权 92…) go as 99 其它, as the head's
+        codes = _codes_2015("QLLX")
+        for table_rows in data.values():
+            for row in table_rows:
+                if row.get("QLLX") and row["QLLX"] not in codes:
+                    row["QLLX"] = OTHER_RIGHT_TYPE
     return MessageContent(head=head, rows=data, table_order=layout.tables)
