@@ -99,7 +99,16 @@ class Answer:
     error: str
 
 
-def post(url: str, body: bytes, *, region_code: str) -> Answer:
+def post(
+    url: str,
+    body: bytes,
+    *,
+    region_code: str,
+    extra_headers: dict[str, str] | None = None,
+    timeout: float = TIMEOUT_SECONDS,
+) -> Answer:
+    """POST XML upstream with this node's credentials; never raises for network trouble (the
+    relay and the daily-log sender decide about retries from the Answer)."""
     request = urllib.request.Request(
         url,
         data=body,
@@ -108,10 +117,11 @@ def post(url: str, body: bytes, *, region_code: str) -> Answer:
             "Content-Type": "application/xml",
             "X-Bdcdj-Node": region_code,
             "Authorization": f"Bearer {settings.BDCDJ_NODE_TOKEN}",
+            **(extra_headers or {}),
         },
     )
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             return Answer(status=response.status, body=response.read(1024 * 1024), error="")
     except urllib.error.HTTPError as exc:
         return Answer(status=exc.code, body=exc.read(1024 * 1024), error=f"HTTP {exc.code}")

@@ -11,10 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -23,6 +20,7 @@ from django.utils import timezone
 from bdcdj.accounts.models import Tenant
 from bdcdj.exchange import signing
 from bdcdj.exchange.models import OutboxMessage, OutboxStatus
+from bdcdj.exchange.services.relay import Answer, post
 from bdcdj.monitor.models import DailyLog, DailyLogStatus
 from bdcdj.monitor.services import logxml
 from bdcdj.monitor.services.logxml import AccessItem, DailyLogContent, RegisterItem
@@ -171,33 +169,14 @@ def daily_log_store(*, region_code: str, day: dt.date) -> DailyLog:
     return log
 
 
-@dataclass(frozen=True)
-class Answer:
-    status: int  # HTTP status; 0 when nothing came back
-    body: bytes
-    error: str
-
-
 def post_log(url: str, body: bytes, *, region_code: str, signature: str) -> Answer:
-    request = urllib.request.Request(
+    return post(
         url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/xml",
-            "X-Bdcdj-Node": region_code,
-            "Authorization": f"Bearer {settings.BDCDJ_NODE_TOKEN}",
-            SIGNATURE_HEADER: signature,
-        },
+        body,
+        region_code=region_code,
+        extra_headers={SIGNATURE_HEADER: signature},
+        timeout=TIMEOUT_SECONDS,
     )
-    try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
-            return Answer(response.status, response.read(1024 * 1024), "")
-    except urllib.error.HTTPError as exc:
-        return Answer(exc.code, exc.read(1024 * 1024), f"HTTP {exc.code}")
-    except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        return Answer(0, b"", f"网络错误：{type(reason).__name__}")
 
 
 def parse_answer(body: bytes) -> tuple[str, str] | None:
