@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
@@ -13,47 +12,18 @@ from django.test import Client
 from django.utils import timezone
 
 from bdcdj.accounts.models import User
-from bdcdj.accounts.services import tenant_ensure, user_create
 from bdcdj.exchange.models import OutboxMessage, OutboxStatus
 from bdcdj.hub.models import LowerNode, MessageStatus, ReceivedMessage
 from bdcdj.hub.services import node_register
-from bdcdj.hub.tests.factories import COUNTY, OTHER_COUNTY, public_key_hex, sign
+from bdcdj.hub.tests.conftest import districts, fast_password_hashing, make_user  # noqa: F401
+from bdcdj.hub.tests.factories import COUNTY, public_key_hex, sign
 
 URL = "/api/monitor/v1/daily-logs"
-PASSWORD = "Bdcdj-Test-2024!"
 _serial = itertools.count(1)
 
 
-@pytest.fixture(autouse=True)
-def _fast_hashing(settings) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
-def districts(db) -> None:
-    tenant_ensure(region_code=COUNTY, name="长丰县", province_abbr="皖", parent_code="340100")
-    tenant_ensure(region_code=OTHER_COUNTY, name="肥东县", province_abbr="皖", parent_code="340100")
-
-
-@pytest.fixture
-def make_user(districts) -> Callable[..., User]:
-    def make(
-        username: str, *, roles: tuple[str, ...] = ("admin",), regions: tuple[str, ...] = (COUNTY,)
-    ) -> User:
-        return user_create(
-            username=username,
-            password=PASSWORD,
-            display_name="测试用户",
-            organisation=None,
-            roles=list(roles),
-            region_codes=list(regions),
-        )
-
-    return make
-
-
-@pytest.fixture
-def registrar(make_user) -> User:
+def registrar(make_user) -> User:  # noqa: F811  (fixture)
     return make_user("registrar", roles=("registrar",))
 
 
@@ -64,7 +34,7 @@ class Node:
 
 
 @pytest.fixture
-def county_node(districts) -> Node:
+def county_node(districts) -> Node:  # noqa: F811  (fixture)
     reg = node_register(region_code=COUNTY, name="长丰县", public_key_hex=public_key_hex())
     return Node(reg.node, reg.token)
 
