@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -52,6 +53,17 @@ def _code(value: Any, field: str, errors: dict[str, str], seen: set[str], *, lab
     return value
 
 
+def _entries(raw: list[Any], key: str, errors: dict[str, str], *, label: str) -> Iterator[tuple[str, dict]]:
+    """Each object of a definition list with its field prefix (`materials[2]`); a non-object
+    entry is reported and skipped."""
+    for i, item in enumerate(raw):
+        prefix = f"{key}[{i}]"
+        if isinstance(item, dict):
+            yield prefix, item
+        else:
+            errors[prefix] = f"{label}应为对象"
+
+
 def _steps(raw: Any, issues: str, errors: dict[str, str]) -> list[dict[str, Any]]:
     if not isinstance(raw, list) or not raw:
         errors["steps"] = "环节不能为空"
@@ -59,11 +71,7 @@ def _steps(raw: Any, issues: str, errors: dict[str, str]) -> list[dict[str, Any]
     roles = set(Role.objects.values_list("code", flat=True))
     steps: list[dict[str, Any]] = []
     seen: set[str] = set()
-    for i, item in enumerate(raw):
-        p = f"steps[{i}]"
-        if not isinstance(item, dict):
-            errors[p] = "环节应为对象"
-            continue
+    for p, item in _entries(raw, "steps", errors, label="环节"):
         code = _code(item.get("code"), f"{p}.code", errors, seen, label="环节")
         name = _text(item.get("name"), f"{p}.name", errors, label="环节名称", max_length=50)
         kind = item.get("kind")
@@ -137,11 +145,7 @@ def _materials(raw: Any, errors: dict[str, str]) -> list[dict[str, Any]]:
         return []
     seen: set[str] = set()
     result = []
-    for i, item in enumerate(raw):
-        p = f"materials[{i}]"
-        if not isinstance(item, dict):
-            errors[p] = "材料应为对象"
-            continue
+    for p, item in _entries(raw, "materials", errors, label="材料"):
         code = _code(item.get("code"), f"{p}.code", errors, seen, label="材料")
         name = _text(item.get("name"), f"{p}.name", errors, label="材料名称")
         required = item.get("required", False)
@@ -163,11 +167,7 @@ def _fees(raw: Any, errors: dict[str, str]) -> list[dict[str, Any]]:
         return []
     seen: set[str] = set()
     result = []
-    for i, item in enumerate(raw):
-        p = f"fees[{i}]"
-        if not isinstance(item, dict):
-            errors[p] = "收费项目应为对象"
-            continue
+    for p, item in _entries(raw, "fees", errors, label="收费项目"):
         code = _code(item.get("code"), f"{p}.code", errors, seen, label="收费项目")
         name = _text(item.get("name"), f"{p}.name", errors, label="收费项目名称")
         mode = str(item.get("mode", ""))
@@ -210,11 +210,7 @@ def _custom_fields(raw: Any, reserved: set[str], errors: dict[str, str]) -> list
         return []
     seen = set(reserved)
     result = []
-    for i, item in enumerate(raw):
-        p = f"custom_fields[{i}]"
-        if not isinstance(item, dict):
-            errors[p] = "字段应为对象"
-            continue
+    for p, item in _entries(raw, "custom_fields", errors, label="字段"):
         code = item.get("code")
         if code in reserved:
             errors[f"{p}.code"] = f"字段代码“{code}”与业务类型的字段重复"
