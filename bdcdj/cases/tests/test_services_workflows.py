@@ -169,3 +169,15 @@ def test_two_publishers_cannot_both_make_version_two(admin_user, monkeypatch):
     monkeypatch.setattr(impl, "_create", stale)
     with pytest.raises(Conflict):
         workflow_publish(region_code=h.REGION, business_type="seizure", definition=definition, by=admin_user)
+
+
+@pytest.mark.parametrize("key", ["steps", "materials", "fees", "custom_fields"])
+def test_a_list_entry_that_is_not_an_object_is_named(key):
+    from bdcdj.cases.services import workflow_validate
+
+    definition = copy.deepcopy(default_definition("house_transfer_sale"))
+    definition[key] = [*definition.get(key, []), "不是对象"]
+    with pytest.raises(InvalidInput) as info:
+        workflow_validate(business_type="house_transfer_sale", definition=definition)
+    index = len(definition[key]) - 1
+    assert info.value.fields[f"{key}[{index}]"].endswith("应为对象")
