@@ -97,7 +97,8 @@ def test_clerk_reviewer_and_registrar_take_a_transfer_with_mortgage_to_the_certi
 
     # 收件: the clerk picks the unit from the register and fills both members.
     clerk = _login(browser, base, "clerk")
-    clerk.click("text=业务办理")
+    clerk.click("nav summary:has-text('登记业务')")
+    clerk.click("nav >> text=业务办理")
     clerk.click("text=一并申请收件")
     clerk.get_by_test_id("unit-search").fill(unit.location)
     clerk.get_by_test_id(f"pick-{unit.code}").click()
@@ -134,7 +135,8 @@ def test_clerk_reviewer_and_registrar_take_a_transfer_with_mortgage_to_the_certi
 
     # 审核: the reviewer approves both from the review queue.
     reviewer = _login(browser, base, "reviewer")
-    reviewer.click("text=业务办理")
+    reviewer.click("nav summary:has-text('登记业务')")
+    reviewer.click("nav >> text=业务办理")
     for case in (sale, loan):
         reviewer.click(f"text={case.number}")
         expect(reviewer.get_by_test_id("case-number")).to_have_text(case.number)

@@ -16,7 +16,8 @@ def _login(page, base_url: str, username: str) -> None:
 def test_inquirer_finds_a_unit_by_location_and_sees_masked_owners(live_server, page):
     load_demo(size="small")
     _login(page, live_server.url, "inquirer")
-    page.click("text=单元查询")
+    page.click("nav summary:has-text('登记簿')")
+    page.click("nav >> text=单元查询")
     page.fill("form:has(input[value=location]) input[name=q]", "双凤苑")
     page.click("form:has(input[value=location]) button")
     page.locator("#results table").wait_for()
@@ -30,7 +31,8 @@ def test_inquirer_finds_a_unit_by_location_and_sees_masked_owners(live_server, p
 def test_reviewer_runs_the_chain_check(live_server, page):
     load_demo(size="small")
     _login(page, live_server.url, "reviewer")
-    page.click("text=事件链校验")
+    page.click("nav summary:has-text('登记簿')")
+    page.click("nav >> text=事件链校验")
     page.click("text=开始校验")
     assert page.locator("[data-testid=chain-ok]").inner_text() == "链校验通过"
 
