@@ -55,13 +55,20 @@ def _zh_validation_message(err: dict) -> str:
 def _mount() -> None:
     from bdcdj.accounts.api import router as accounts_router
     from bdcdj.cases.api import router as cases_router
+    from bdcdj.certs.api import router as certs_router
+    from bdcdj.channel.api import router as channel_router
     from bdcdj.exchange.api import router as outbox_router
     from bdcdj.hub.api import router as hub_router
+    from bdcdj.huijiao.api import router as huijiao_router
     from bdcdj.monitor.api import router as monitor_router
+    from bdcdj.precise.api import router as precise_router
     from bdcdj.quality.api import router as quality_router
+    from bdcdj.query.api import router as query_router
     from bdcdj.reconcile.api import router as reconcile_router
     from bdcdj.register.api import router as register_router
+    from bdcdj.sharing.api import router as sharing_router
     from bdcdj.standards.api import router as standards_router
+    from bdcdj.stock.api import router as stock_router
 
     api.add_router("/standards/", standards_router)
     api.add_router("/accounts/v1/", accounts_router)
@@ -69,9 +76,22 @@ def _mount() -> None:
     api.add_router("/reconcile/v1/", reconcile_router)
     api.add_router("/quality/v1/", quality_router)
     api.add_router("/cases/v1/", cases_router)
+    api.add_router("/channel/v1/", channel_router)
     api.add_router("/exchange/v1/outbox/", outbox_router)
     api.add_router("/exchange/v1/", hub_router)
     api.add_router("/monitor/v1/", monitor_router)
+    api.add_router("/stock/v1/", stock_router)
+    api.add_router("/huijiao/v1/", huijiao_router)
+    api.add_router("/certs/v1/", certs_router)
+    api.add_router("/query/v1/", query_router)
+    from django.conf import settings
+
+    if settings.BDCDJ_ZONE in {"internet", "all"}:
+        from bdcdj.portal.api import router as portal_router
+
+        api.add_router("/portal/v1/", portal_router)
+    api.add_router("/sharing/v1/", sharing_router)
+    api.add_router("/precise/v1/", precise_router)
 
 
 _mount()

@@ -49,6 +49,8 @@ if BDCDJ_NODE_ROLE not in {"county", "city", "province", "national"}:
     raise ImproperlyConfigured("BDCDJ_NODE_ROLE must be county, city, province or national")
 BDCDJ_REGION_CODE = env_str("BDCDJ_REGION_CODE", "340121")
 BDCDJ_UPSTREAM_URL = env_str("BDCDJ_UPSTREAM_URL", "")
+# relay: how often to pull the 补报 list and rejections from above
+BDCDJ_UPSTREAM_PULL_SECONDS = env_int("BDCDJ_UPSTREAM_PULL_SECONDS", 60)
 BDCDJ_ZONE = env_str("BDCDJ_ZONE", "all")  # internet | extranet | intranet | all
 # Access messages (docs/exchange.md): RecType scheme, this node's SM2 signing key (hex private
 # key; the development key below is public and refused in production) and the bearer token this
@@ -65,11 +67,24 @@ if PRODUCTION:
         raise ImproperlyConfigured("生产环境必须设置 BDCDJ_NODE_SM2_KEY，不能使用开发密钥")
     if BDCDJ_NODE_TOKEN == DEV_NODE_TOKEN:
         raise ImproperlyConfigured("生产环境必须设置 BDCDJ_NODE_TOKEN，不能使用开发令牌")
+# Information sharing with departments (docs/sharing.md): master of the HMAC-SM3 keys shared per
+# department (BDCDJ_SHARING_KEY_<REF> overrides one); the department simulator started by `serve`.
+DEV_SHARING_KEY = "73686172696e672d6465762d6b657921"
+BDCDJ_SHARING_KEY = env_str("BDCDJ_SHARING_KEY", DEV_SHARING_KEY)
+if PRODUCTION and BDCDJ_SHARING_KEY == DEV_SHARING_KEY:
+    raise ImproperlyConfigured("生产环境必须设置 BDCDJ_SHARING_KEY，不能使用开发密钥")
+BDCDJ_SHARING_SIMULATOR = env_bool("BDCDJ_SHARING_SIMULATOR", BDCDJ_ENV == "development")
+BDCDJ_SHARING_SIMULATOR_URL = env_str("BDCDJ_SHARING_SIMULATOR_URL", "http://127.0.0.1:8201")
 try:
     if len(bytes.fromhex(BDCDJ_NODE_SM2_KEY)) != 32:
         raise ValueError
 except ValueError as exc:
     raise ImproperlyConfigured("BDCDJ_NODE_SM2_KEY must be 64 hex characters (an SM2 private key)") from exc
+# Precise query (docs/precise.md): the national node that issues tasks — its region code, its
+# API base URL (results and the pull fallback go there) and its SM2 public key (hex, "04" ‖ x ‖ y).
+BDCDJ_PRECISE_NATIONAL_REGION = env_str("BDCDJ_PRECISE_NATIONAL_REGION", "100000")
+BDCDJ_PRECISE_NATIONAL_URL = env_str("BDCDJ_PRECISE_NATIONAL_URL", "")
+BDCDJ_PRECISE_NATIONAL_PUBLIC_KEY = env_str("BDCDJ_PRECISE_NATIONAL_PUBLIC_KEY", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -92,9 +107,18 @@ INSTALLED_APPS = [
     "bdcdj.hub",
     "bdcdj.reconcile",
     "bdcdj.ferry",
+    "bdcdj.huijiao",
     "bdcdj.monitor",
     "bdcdj.exchange",
+    "bdcdj.stock",
+    "bdcdj.certs",
+    "bdcdj.query",
+    "bdcdj.portal",
+    "bdcdj.channel",
+    "bdcdj.payments",
+    "bdcdj.precise",
     "bdcdj.console",
+    "bdcdj.sharing",
     "bdcdj.demo",
 ]
 
@@ -159,6 +183,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # Login lockout (等保: 登录失败处理).
 BDCDJ_LOGIN_MAX_FAILURES = env_int("BDCDJ_LOGIN_MAX_FAILURES", 5)
 BDCDJ_LOGIN_LOCK_MINUTES = env_int("BDCDJ_LOGIN_LOCK_MINUTES", 15)
+# Citizen portal (docs/portal.md): SMS sender (dotted path; the development sender writes to the
+# 短信发件箱 table) and the face-check implementation.
+BDCDJ_PORTAL_SMS_SENDER = env_str("BDCDJ_PORTAL_SMS_SENDER", "bdcdj.portal.sms.OutboxSender")
+BDCDJ_PORTAL_FACE_CHECKER = env_str("BDCDJ_PORTAL_FACE_CHECKER", "bdcdj.portal.face.SharingFaceChecker")
 
 SESSION_COOKIE_AGE = env_int("BDCDJ_SESSION_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True  # idle timeout, not absolute
@@ -195,6 +223,34 @@ for _dir in (VAR_DIR, STATIC_ROOT, MEDIA_ROOT):
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("BDCDJ_MAX_REQUEST_BYTES", 10 * 1024 * 1024)
+# 汇交 packages (docs/huijiao.md): the largest package an upper node accepts.
+BDCDJ_HUIJIAO_MAX_PACKAGE_BYTES = env_int("BDCDJ_HUIJIAO_MAX_PACKAGE_BYTES", 1024 * 1024 * 1024)
+
+# E-certificates and queries (docs/certs.md, docs/query.md): where signed PDFs (SM4-encrypted)
+# and the node's signing identity live, an optional operator-supplied key/certificate (PEM
+# paths), the public base URL printed in QR codes, the public pages' rate limit
+# ("requests/seconds" per client address) and the couriers' webhook keys ("CODE=hex,…").
+BDCDJ_CERTS_DIR = Path(env_str("BDCDJ_CERTS_DIR", str(VAR_DIR / "certs")))
+BDCDJ_CERTS_SIGNING_KEY = env_str("BDCDJ_CERTS_SIGNING_KEY", "")
+BDCDJ_CERTS_SIGNING_CERT = env_str("BDCDJ_CERTS_SIGNING_CERT", "")
+BDCDJ_PUBLIC_URL = env_str("BDCDJ_PUBLIC_URL", "")
+BDCDJ_PUBLIC_RATE_LIMIT = env_str("BDCDJ_PUBLIC_RATE_LIMIT", "30/60")
+DEV_COURIER_KEYS = "EMS=00112233445566778899aabbccddeeff"  # development only
+BDCDJ_COURIER_KEYS = env_str("BDCDJ_COURIER_KEYS", "" if PRODUCTION else DEV_COURIER_KEYS)
+
+# Institution channel and payments (docs/channel.md, docs/payments.md): items per batch request,
+# the payment provider (simulator: `python -m bdcdj.payments.simulator`), its address, our merchant
+# id and the shared HMAC-SM3 key that signs requests and callbacks (development key refused in
+# production), and how long a signed callback stays acceptable.
+BDCDJ_CHANNEL_BATCH_MAX = env_int("BDCDJ_CHANNEL_BATCH_MAX", 50)
+BDCDJ_PAYMENT_PROVIDER = env_str("BDCDJ_PAYMENT_PROVIDER", "simulator")
+BDCDJ_PAYMENT_URL = env_str("BDCDJ_PAYMENT_URL", "http://127.0.0.1:8202")
+BDCDJ_PAYMENT_MERCHANT = env_str("BDCDJ_PAYMENT_MERCHANT", "BDCDJ-340121")
+DEV_PAYMENT_SECRET = "dev-payment-secret-do-not-use-in-production"
+BDCDJ_PAYMENT_SECRET = env_str("BDCDJ_PAYMENT_SECRET", DEV_PAYMENT_SECRET)
+BDCDJ_PAYMENT_CALLBACK_WINDOW = env_int("BDCDJ_PAYMENT_CALLBACK_WINDOW", 300)
+if PRODUCTION and BDCDJ_PAYMENT_SECRET == DEV_PAYMENT_SECRET:
+    raise ImproperlyConfigured("生产环境必须设置 BDCDJ_PAYMENT_SECRET，不能使用开发密钥")
 
 LOGGING = {
     "version": 1,

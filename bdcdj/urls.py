@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -13,7 +14,20 @@ urlpatterns = [
     path("quality/", include("bdcdj.quality.urls")),
     path("exchange/", include("bdcdj.exchange.urls")),
     path("cases/", include("bdcdj.cases.urls")),
+    path("channel/", include("bdcdj.channel.urls")),
+    path("payments/", include("bdcdj.payments.urls")),
     path("hub/", include("bdcdj.hub.urls")),
     path("monitor/", include("bdcdj.monitor.urls")),
+    path("stock/", include("bdcdj.stock.urls")),
+    path("huijiao/", include("bdcdj.huijiao.urls")),
+    path("precise/", include("bdcdj.precise.urls")),
+    path("verify/", include("bdcdj.certs.urls")),
+    path("query/", include("bdcdj.query.urls")),
+    path("sharing/", include("bdcdj.sharing.urls")),
+    path("portal-admin/", include("bdcdj.portal.console_urls")),
     path("", include("bdcdj.console.urls")),
 ]
+
+# The citizen portal lives in the internet zone (and in the all-in-one development setup).
+if settings.BDCDJ_ZONE in {"internet", "all"}:
+    urlpatterns.insert(0, path("portal/", include("bdcdj.portal.urls")))

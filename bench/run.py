@@ -19,6 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 RESULTS = ROOT / "results"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bdcdj_bench"
+# Benchmarks that run in a database of their own when named alone (they create and drop bulk data).
+OWN_DATABASES = {"stock": "postgres://postgres@127.0.0.1:5432/bdcdj_h_stock_bench"}
 
 
 def _ensure_database(url: str) -> None:
@@ -59,7 +61,8 @@ def main() -> int:
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the full data size")
     args = parser.parse_args()
 
-    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    own = OWN_DATABASES.get(args.names[0], DEFAULT_URL) if len(args.names) == 1 else DEFAULT_URL
+    url = os.environ.get("BENCH_DATABASE_URL", own)
     _ensure_database(url)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bdcdj.settings")

@@ -52,6 +52,7 @@ class NodeSpec:
     port: int
     upstream: str = ""  # name of the upper node
     demo: str = ""  # "small" or "full": load the demo county
+    env_extra: tuple[tuple[str, str], ...] = ()  # further settings of this node (BDCDJ_…)
 
 
 DEMO_NODES = (
@@ -135,6 +136,7 @@ class Network:
                 "BDCDJ_UPSTREAM_URL": self.url(spec.upstream) if spec.upstream else "",
             }
         )
+        env.update(dict(spec.env_extra))
         token = self.token_path(name)
         if token.exists():
             env["BDCDJ_NODE_TOKEN"] = token.read_text().strip()

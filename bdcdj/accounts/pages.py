@@ -23,11 +23,22 @@ PAGES: dict[str, str] = {
     "accounts.users": "用户与角色",
     "standards.dictionaries": "数据字典",
     "quality.stats": "数据质量统计",
+    "stock.import": "存量数据导入",
     "exchange.outbox": "上报报文（汇交）",
     "hub.messages": "接收报文与销账",
     "hub.nodes": "下级节点",
     "monitor.dashboard": "监测概览与排名",
     "monitor.logs": "登簿日志",
+    "channel.institutions": "机构通道（银行、开发企业）",
+    "precise.tasks": "精准查询任务（国家级）",
+    "precise.inbox_prepare": "精准查询经办（A岗）",
+    "precise.inbox_review": "精准查询复核（B岗）",
+    "query.proofs": "出具无房证明与查询结果",
+    "huijiao.packages": "数据汇交包",
+    "portal.sms": "短信发件箱（网上登记）",
+    "portal.appointments": "预约签到",
+    "portal.ratings": "好差评统计",
+    "sharing.interfaces": "共享接口管理",
 }
 
 READ = "read"
@@ -45,12 +56,20 @@ class RoleSpec:
 
 DEFAULT_ROLES: tuple[RoleSpec, ...] = (
     RoleSpec(
+        code="channel_supervisor",
+        name="机构通道监管员",
+        description="管理银行、开发企业的机构通道：签发与吊销接口密钥，关闭或开放接口",
+        pages={"channel.institutions": WRITE, "cases.queue": READ},
+    ),
+    RoleSpec(
         code="clerk",
         name="受理人员",
         description="接件受理、材料核验",
         pages={
+            "portal.appointments": WRITE,
             "cases.accept": WRITE,
             "cases.certify": WRITE,
+            "query.proofs": WRITE,
             "cases.queue": READ,
             "cases.workflows": READ,
             "register.units": READ,
@@ -71,6 +90,7 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
             "standards.dictionaries": READ,
             "quality.stats": READ,
             "monitor.dashboard": READ,
+            "sharing.interfaces": READ,
         },
     ),
     RoleSpec(
@@ -90,6 +110,7 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
             "quality.stats": READ,
             "exchange.outbox": READ,
             "monitor.dashboard": READ,
+            "huijiao.packages": READ,
         },
         can_view_pii=True,
     ),
@@ -111,6 +132,18 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
         name="查询人员",
         description="查询不动产单元（脱敏）",
         pages={"register.units": READ},
+    ),
+    RoleSpec(
+        code="inquiry_a",
+        name="精准查询经办（A岗）",
+        description="检索本地登记簿，生成精准查询结果待复核",
+        pages={"precise.inbox_prepare": WRITE, "precise.inbox_review": READ},
+    ),
+    RoleSpec(
+        code="inquiry_b",
+        name="精准查询复核（B岗）",
+        description="复核精准查询结果并加密上报；不能复核本人经办的任务",
+        pages={"precise.inbox_review": WRITE, "precise.inbox_prepare": READ},
     ),
 )
 

@@ -41,6 +41,7 @@ NAV: tuple[NavGroup, ...] = (
             NavLink("单元查询", "console:units", ("register.units",)),
             NavLink("事件链校验", "console:chain", ("register.chain",)),
             NavLink("质检统计", "quality:stats", ("quality.stats",)),
+            NavLink("存量导入", "stock:batches", ("stock.import",)),
         ),
     ),
     NavGroup(
@@ -51,11 +52,23 @@ NAV: tuple[NavGroup, ...] = (
             NavLink("下级节点", "hub:nodes", ("hub.nodes",)),
             NavLink("监测概览", "monitor:dashboard", ("monitor.dashboard",)),
             NavLink("登簿日志", "monitor:logs", ("monitor.logs",)),
+            NavLink("数据汇交包", "huijiao:packages", ("huijiao.packages",)),
         ),
     ),
     NavGroup(
         "共享与查询",
-        (),
+        (
+            NavLink("机构通道", "channel:institutions", ("channel.institutions",)),
+            NavLink("精准查询任务", "precise:tasks", ("precise.tasks",)),
+            NavLink("精准查询待办", "precise:inbox", ("precise.inbox_prepare", "precise.inbox_review")),
+            NavLink("共享接口", "sharing:interfaces", ("sharing.interfaces",)),
+            NavLink("出具查询证明", "query:proofs", ("query.proofs",)),
+            NavLink("证书邮寄", "query:shipments", ("cases.certify",)),
+            NavLink("公开查询", "query:public", (*_CASE_PAGES, "query.proofs", "register.units")),
+            NavLink("短信发件箱", "portal_admin:sms", ("portal.sms",)),
+            NavLink("预约签到", "portal_admin:attendance", ("portal.appointments",)),
+            NavLink("好差评统计", "portal_admin:ratings", ("portal.ratings",)),
+        ),
     ),
     NavGroup(
         "系统管理",

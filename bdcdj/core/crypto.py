@@ -5,10 +5,9 @@ prefixed to the ciphertext. HMAC-SM3 gives keyed digests (blind indexes, signatu
 packages between nodes of the same operator).
 """
 
-import hmac
 import os
 
-from cryptography.hazmat.primitives import hashes, padding
+from cryptography.hazmat.primitives import hashes, hmac, padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 SM4_KEY_BYTES = 16
@@ -25,32 +24,10 @@ def sm3_hex(data: bytes) -> str:
     return sm3_digest(data).hex()
 
 
-class _Sm3ForHmac:
-    """Adapter so the stdlib `hmac` module can drive OpenSSL's SM3 (block size 64 bytes)."""
-
-    digest_size = 32
-    block_size = 64
-    name = "sm3"
-
-    def __init__(self, data: bytes = b"") -> None:
-        self._h = hashes.Hash(hashes.SM3())
-        if data:
-            self._h.update(data)
-
-    def update(self, data: bytes) -> None:
-        self._h.update(data)
-
-    def copy(self) -> "_Sm3ForHmac":
-        clone = _Sm3ForHmac.__new__(_Sm3ForHmac)
-        clone._h = self._h.copy()
-        return clone
-
-    def digest(self) -> bytes:
-        return self._h.copy().finalize()
-
-
 def hmac_sm3(key: bytes, data: bytes) -> bytes:
-    return hmac.new(key, data, _Sm3ForHmac).digest()  # type: ignore[arg-type]
+    mac = hmac.HMAC(key, hashes.SM3())
+    mac.update(data)
+    return mac.finalize()
 
 
 def hmac_sm3_hex(key: bytes, data: bytes) -> str:

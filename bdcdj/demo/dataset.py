@@ -452,18 +452,32 @@ def _ensure_users() -> tuple[User, int]:
     return User.objects.get(username="registrar"), created
 
 
+def _channel_demo() -> list[str]:
+    """The bank and the developer of the institution channel, and automatic review of mortgages."""
+    from bdcdj.channel.demo import channel_demo_load
+
+    return channel_demo_load(
+        region_code=REGION,
+        admin=User.objects.get(username="admin"),
+        bank=(BANKS[0], fake_credit_code(900, region_code=REGION)),
+        developer=(DEVELOPERS[1], fake_credit_code(1, region_code=REGION)),
+    )
+
+
 def load_demo(*, size: str = "full") -> DemoReport:
     """Load the demo county once; a second call only makes sure the demo users exist."""
     if size not in {"full", "small"}:
         raise ValueError("size must be 'full' or 'small'")
     with transaction.atomic():
         registrar, created = _ensure_users()
+        channel_notes = _channel_demo()
         if RegisterEvent.objects.filter(region_code=REGION).exists():
-            report = DemoReport(users=created)
+            report = DemoReport(users=created, notes=channel_notes)
             report.notes.append("登记簿已有长丰县数据，未重复加载")
             return report
         builder = _Builder(size=size, registrar=registrar)
         builder.report.users = created
+        builder.report.notes += channel_notes
         _populate(builder)
         return builder.report
 

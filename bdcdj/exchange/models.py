@@ -51,6 +51,10 @@ class OutboxMessage(models.Model):
     )
     resend_reason = models.CharField("重发原因", max_length=4, choices=ResendReason.choices, blank=True)
     superseded = models.BooleanField("已被重发替代", default=False)
+    # A higher level (the upper node's own upstream) refused the message after the upper node
+    # had accepted it; the rejection came back down (docs/exchange.md §上级拒收).
+    upstream_rejected_by = models.CharField("拒收的上级区划", max_length=6, blank=True)
+    upstream_rejected_at = models.DateTimeField("上级拒收时间", null=True, blank=True)
     created_by_name = models.CharField("操作人", max_length=50, blank=True)
     created_at = models.DateTimeField("生成时间", auto_now_add=True)
 
@@ -68,3 +72,47 @@ class OutboxMessage(models.Model):
     @property
     def xml_bytes(self) -> bytes:
         return bytes(self.xml)
+
+
+class ResendStatus(models.TextChoices):
+    OPEN = "open", "待补报"
+    QUEUED = "queued", "已生成补报报文"
+    CLEARED = "cleared", "上级已销项"
+    IMPOSSIBLE = "impossible", "无法自动补报"
+
+
+class ResendRequest(models.Model):
+    """A 登簿未接入 item the upper node listed for this district (补报, reference §4.7/§4.8).
+
+    Written by `exchange.services.resend_requests_apply`; the outbox row that carries the 补报
+    is `message` (a new BBXZ/CBXZ row, or the still undelivered original)."""
+
+    region_code = models.CharField("行政区划代码", max_length=6, db_index=True)
+    business_number = models.CharField("业务号", max_length=64)
+    day = models.DateField("登簿日期", null=True, blank=True)
+    unit_code = models.CharField("不动产单元号", max_length=40, blank=True)
+    biz_msg_id = models.CharField("上级所列报文ID", max_length=40, blank=True)
+    registration_type = models.CharField("登记类型", max_length=4, blank=True)
+    reason = models.CharField("上级说明", max_length=200, blank=True)
+    status = models.CharField("状态", max_length=12, choices=ResendStatus.choices, default=ResendStatus.OPEN)
+    message = models.ForeignKey(
+        OutboxMessage,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="resend_requests",
+        verbose_name="补报报文",
+    )
+    note = models.CharField("处理说明", max_length=200, blank=True)
+    requested_at = models.DateTimeField("首次要求时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "上级要求补报"
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["region_code", "business_number"], name="exchange_resend_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.business_number} {self.get_status_display()}"

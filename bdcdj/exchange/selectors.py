@@ -11,7 +11,7 @@ from django.utils import timezone
 from bdcdj.accounts.selectors import AnyUser, require_page, tenant_codes
 from bdcdj.core.errors import NotFound
 from bdcdj.core.workdays import add_workdays
-from bdcdj.exchange.models import OutboxMessage, OutboxStatus
+from bdcdj.exchange.models import OutboxMessage, OutboxStatus, ResendRequest, ResendStatus
 
 PAGE = "exchange.outbox"
 
@@ -67,3 +67,12 @@ def outbox_overdue(*, user: AnyUser, now: dt.datetime | None = None) -> list[Out
         .filter(superseded=False, created_at__lt=now - dt.timedelta(hours=23))
     )
     return [m for m in candidates if is_overdue(m, now=now)]
+
+
+def resend_requests(*, user: AnyUser, include_cleared: bool = False) -> QuerySet[ResendRequest]:
+    """The upper node's 补报 requests for the user's districts with the message serving each."""
+    require_page(user=user, page=PAGE)
+    query = ResendRequest.objects.filter(region_code__in=tenant_codes(user=user)).select_related("message")
+    if not include_cleared:
+        query = query.exclude(status=ResendStatus.CLEARED)
+    return query.defer("message__xml").order_by("-requested_at", "-id")

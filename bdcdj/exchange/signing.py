@@ -53,6 +53,30 @@ def sign(data: bytes) -> str:
     return f"{r:064x}{s:064x}"
 
 
+def key_generate() -> str:
+    """A fresh SM2 private key as 64 hex characters (for keys other than the node's own)."""
+    private_value = ec.generate_private_key(ec.SM2()).private_numbers().private_value
+    return f"{private_value:064x}"
+
+
+def public_key_of(private_key_hex: str) -> str:
+    """The public key ("04" ‖ x ‖ y) of a private key given as hex."""
+    point = (
+        ec.derive_private_key(int(private_key_hex, 16), ec.SM2())
+        .public_key()
+        .public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    )
+    return point.hex()
+
+
+def sign_with(*, private_key_hex: str, data: bytes) -> str:
+    """Like `sign`, with another key than the node's (e.g. an applicant's), as r ‖ s hex. The
+    key is not cached (unlike the node's), so applicants' keys do not stay in memory."""
+    der = ec.derive_private_key(int(private_key_hex, 16), ec.SM2()).sign(data, ec.ECDSA(hashes.SM3()))
+    r, s = decode_dss_signature(der)
+    return f"{r:064x}{s:064x}"
+
+
 def verify(*, public_key_hex: str, data: bytes, signature_hex: str) -> bool:
     """Whether `signature_hex` (r ‖ s) is a valid SM2 signature of `data` under the public key
     ("04" ‖ x ‖ y, or x ‖ y). Malformed keys or signatures verify as False."""

@@ -16,7 +16,14 @@ from bdcdj.core.errors import DomainError
 from bdcdj.core.xlsx import xlsx_bytes, xlsx_response
 from bdcdj.exchange.messages.parse import MessageError, parse_xml
 from bdcdj.exchange.models import OutboxStatus, ResendReason
-from bdcdj.exchange.selectors import OutboxFilter, is_overdue, outbox_get, outbox_messages, outbox_overdue
+from bdcdj.exchange.selectors import (
+    OutboxFilter,
+    is_overdue,
+    outbox_get,
+    outbox_messages,
+    outbox_overdue,
+    resend_requests,
+)
 from bdcdj.exchange.services import outbox_resend
 from bdcdj.exchange.services.outbox import RESENDABLE
 
@@ -57,6 +64,7 @@ def outbox(request: HttpRequest) -> HttpResponse:
         "statuses": OutboxStatus.choices,
         "overdue_count": len(outbox_overdue(user=request.user)),
         "query": query.urlencode(),
+        "resend_requests": resend_requests(user=request.user)[:200],
     }
     template = "exchange/_outbox_table.html" if getattr(request, "htmx", False) else "exchange/outbox.html"
     return render(request, template, context)

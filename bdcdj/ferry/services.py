@@ -10,7 +10,6 @@ which verifies each message's own signature and is idempotent on BizMsgID.
 """
 
 import io
-import json
 import re
 import uuid
 import zipfile
@@ -23,6 +22,15 @@ from django.utils import timezone
 
 from bdcdj.core.crypto import sm3_hex
 from bdcdj.core.errors import Conflict, InvalidInput, NotFound
+from bdcdj.core.packages import (
+    CONTROL_FILES,
+    MANIFEST,
+    SIGNATURE,
+    PackageError,
+    open_archive,
+    read_manifest,
+)
+from bdcdj.core.packages import manifest_bytes as canonical_manifest
 from bdcdj.exchange.models import OutboxMessage, OutboxStatus
 from bdcdj.exchange.signing import sign, verify
 from bdcdj.ferry.models import FerryExport, FerryImport
@@ -32,7 +40,6 @@ from bdcdj.hub.services import Refusal, message_receive
 MAX_PACKAGE_BYTES = 200 * 1024 * 1024
 MAX_MESSAGES = 10_000
 _MESSAGE_NAME = re.compile(r"^messages/[0-9A-Za-z]{1,40}\.xml$")
-_ALLOWED = {"manifest.json", "manifest.sig"}
 
 
 @dataclass(frozen=True)
@@ -72,11 +79,11 @@ def ferry_export(*, limit: int = MAX_MESSAGES) -> tuple[bytes, FerryExport] | No
             for _i, biz, xml in rows
         ],
     }
-    manifest_bytes = json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=1).encode()
+    manifest_bytes = canonical_manifest(manifest)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
-        package.writestr("manifest.json", manifest_bytes)
-        package.writestr("manifest.sig", sign(manifest_bytes))
+        package.writestr(MANIFEST, manifest_bytes)
+        package.writestr(SIGNATURE, sign(manifest_bytes))
         for name, content in files.items():
             package.writestr(name, content)
     record = FerryExport.objects.create(
@@ -94,20 +101,18 @@ def _read(package: bytes) -> tuple[dict, bytes, str, dict[str, bytes]]:
     if len(package) > MAX_PACKAGE_BYTES:
         raise _refuse("超过大小限制")
     try:
-        archive = zipfile.ZipFile(io.BytesIO(package))
-        names = archive.namelist()
-        if len(names) > MAX_MESSAGES + 2 or not set(names) >= _ALLOWED:
-            raise _refuse("缺少清单或签名，或文件过多")
-        for name in names:
-            if name not in _ALLOWED and not _MESSAGE_NAME.match(name):
-                raise _refuse(f"包含不允许的文件名“{name[:40]}”")
-        if sum(info.file_size for info in archive.infolist()) > MAX_PACKAGE_BYTES:
-            raise _refuse("解压后超过大小限制")
-        manifest_bytes = archive.read("manifest.json")
-        signature = archive.read("manifest.sig").decode("ascii", "replace").strip()
-        files = {name: archive.read(name) for name in names if name not in _ALLOWED}
-        manifest = json.loads(manifest_bytes)
-    except (zipfile.BadZipFile, UnicodeDecodeError, json.JSONDecodeError, KeyError) as exc:
+        with open_archive(
+            package,
+            allowed=lambda name: bool(_MESSAGE_NAME.match(name)),
+            max_files=MAX_MESSAGES,
+            max_bytes=MAX_PACKAGE_BYTES,
+            label="摆渡包",
+        ) as archive:
+            manifest, manifest_bytes, signature = read_manifest(archive, label="摆渡包")
+            files = {name: archive.read(name) for name in archive.namelist() if name not in CONTROL_FILES}
+    except PackageError as exc:
+        raise _refuse(exc.message) from exc
+    except (zipfile.BadZipFile, KeyError) as exc:
         raise _refuse("不是有效的摆渡包") from exc
     return manifest, manifest_bytes, signature, files
 

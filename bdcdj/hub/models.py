@@ -177,13 +177,21 @@ class ForwardStatus(models.TextChoices):
 
 
 class ForwardItem(models.Model):
-    """An accepted message to pass upward (this node has BDCDJ_UPSTREAM_URL)."""
+    """An accepted message to pass upward (this node has BDCDJ_UPSTREAM_URL).
+
+    When a higher level refuses the forwarded message, its receipt is kept here (`upstream_*`)
+    until the lower node that delivered the message has fetched it (`passed_down_at`)."""
 
     message = models.OneToOneField(ReceivedMessage, on_delete=models.PROTECT, related_name="forward")
     status = models.CharField(
         "状态", max_length=10, choices=ForwardStatus.choices, default=ForwardStatus.PENDING
     )
     created_at = models.DateTimeField("创建时间", default=timezone.now)
+    upstream_rejected_at = models.DateTimeField("上级拒收时间", null=True, blank=True)
+    upstream_rejected_by = models.CharField("拒收的上级区划", max_length=6, blank=True)
+    upstream_code = models.CharField("上级响应代码", max_length=50, blank=True)
+    upstream_info = models.TextField("上级响应信息", blank=True)
+    passed_down_at = models.DateTimeField("已下传时间", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "待上报转发"

@@ -7,7 +7,7 @@ import datetime as dt
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from bdcdj.accounts.selectors import require_page
 from bdcdj.core.errors import InvalidInput
@@ -16,6 +16,7 @@ from bdcdj.monitor.selectors import dashboard_series, ranking_month
 from bdcdj.monitor.services import LogAnswer, LogCode, LogRefusal, daily_log_receive
 from bdcdj.monitor.services.daily_log import SIGNATURE_HEADER
 from bdcdj.monitor.services.receive import max_log_bytes
+from bdcdj.monitor.services.resend import open_items
 
 router = Router(tags=["监测与登簿日志"])
 
@@ -64,6 +65,45 @@ def receive_daily_log(request: HttpRequest) -> HttpResponse:
     except LogRefusal as refusal:
         return _answer(refusal.answer)
     return _answer(answer)
+
+
+class ResendItemOut(Schema):
+    day: dt.date | None
+    business_number: str
+    unit_code: str
+    biz_msg_id: str
+    registration_type: str
+    reason: str
+
+
+class ResendListOut(Schema):
+    region: str
+    items: list[ResendItemOut]
+
+
+class NodeErrorOut(Schema):
+    code: str
+    message: str
+
+
+@router.get(
+    "/resend-items",
+    auth=None,
+    response={200: ResendListOut, 401: NodeErrorOut, 403: NodeErrorOut},
+    summary="下级节点拉取待补报（登簿未接入）清单",
+    description="头部 X-Bdcdj-Node 与 Authorization: Bearer 令牌（与上报报文相同）。"
+    "返回该节点尚未补报到达的全部条目；补报报文接入成功后条目自动移出清单。",
+)
+def resend_items(request: HttpRequest) -> Status:
+    try:
+        node = node_authenticate(
+            region_code=request.headers.get("X-Bdcdj-Node", "").strip(),
+            authorization=request.headers.get("Authorization", ""),
+        )
+    except Refusal as refusal:
+        receipt = refusal.receipt
+        return Status(receipt.http_status, {"code": "node_unauthorized", "message": receipt.response_info})
+    return Status(200, {"region": node.region_code, "items": open_items(node=node)})
 
 
 class DimensionOut(Schema):

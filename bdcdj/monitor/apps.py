@@ -8,3 +8,9 @@ class MonitorConfig(AppConfig):
     label = "monitor"
     verbose_name = "登簿日志与监测"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from bdcdj.hub.services.hooks import on_accepted
+        from bdcdj.monitor.services.resend import resend_items_clear
+
+        on_accepted(resend_items_clear)  # an arriving 补报 closes its item of the list

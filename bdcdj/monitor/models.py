@@ -83,7 +83,9 @@ class DiscrepancyKind(models.TextChoices):
 class LogDiscrepancy(RegionScoped):
     """One difference found when a daily log was compared with the received messages.
 
-    `needs_resend` marks 登簿未接入 items the county must 补报 (BizMsgID[:18] + BBXZ, §4.8)."""
+    `needs_resend` marks 登簿未接入 items the county must 补报 (BizMsgID[:18] + BBXZ, §4.8);
+    `resolved_at` is set when an accepted message of the business arrives (the item is off the
+    list the county gets back)."""
 
     log = models.ForeignKey(
         ReceivedDailyLog, on_delete=models.CASCADE, related_name="discrepancies", verbose_name="登簿日志"
@@ -95,6 +97,8 @@ class LogDiscrepancy(RegionScoped):
     registration_type = models.CharField("登记类型", max_length=4, blank=True)
     reason = models.CharField("原因", max_length=200)
     needs_resend = models.BooleanField("需补报", default=False)
+    resolved_at = models.DateTimeField("补报到达时间", null=True, blank=True)
+    resolved_by = models.CharField("补报报文ID", max_length=40, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "日志比对差异"
@@ -115,7 +119,7 @@ class DailyMetric(RegionScoped):
     registered = models.PositiveIntegerField("登簿量（日志）", null=True, blank=True)
     received = models.PositiveIntegerField("已接入登簿数", null=True, blank=True)
     completeness = models.FloatField("完整性", null=True, blank=True)
-    consistency = models.FloatField("一致性", null=True, blank=True)  # from reconciliation, later
+    consistency = models.FloatField("一致性", null=True, blank=True)  # the day's last reconciliation run
     messages = models.PositiveIntegerField("接收报文数", default=0)
     delay_median_seconds = models.FloatField("登簿至接收时延中位数（秒）", null=True, blank=True)
     within_hour = models.FloatField("1小时内接入占比", null=True, blank=True)

@@ -60,9 +60,11 @@ def sent_logs(*, user: AnyUser) -> QuerySet[DailyLog]:
 
 
 def resend_items(*, user: AnyUser) -> QuerySet[LogDiscrepancy]:
-    """登簿未接入 items of the user's districts that still need 补报."""
+    """登簿未接入 items of the user's districts whose 补报 has not arrived yet."""
     return (
-        LogDiscrepancy.objects.filter(region_code__in=tenant_codes(user=user), needs_resend=True)
+        LogDiscrepancy.objects.filter(
+            region_code__in=tenant_codes(user=user), needs_resend=True, resolved_at__isnull=True
+        )
         .select_related("log")
         .order_by("-log__day", "business_number")
     )

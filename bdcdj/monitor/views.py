@@ -32,6 +32,7 @@ from bdcdj.monitor.selectors import (
     sent_logs,
 )
 from bdcdj.monitor.services import WEIGHTS, metrics_compute_range
+from bdcdj.reconcile.selectors import run_differences, run_get, runs_of_day
 
 PAGE_SIZE = 50
 EXPORT_MAX_ROWS = 100_000
@@ -116,6 +117,7 @@ def node_day(request: HttpRequest, region: str, day: str) -> HttpResponse:
     try:
         the_day = dt.date.fromisoformat(day)
         messages = day_messages(user=request.user, region=region, day=the_day)
+        runs = runs_of_day(user=request.user, region=region, day=the_day)
     except (ValueError, NotFound) as exc:
         raise Http404("节点或日期不存在") from exc
     page = Paginator(messages, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -126,9 +128,28 @@ def node_day(request: HttpRequest, region: str, day: str) -> HttpResponse:
         "metric": DailyMetric.objects.filter(region_code=region, day=the_day).first(),
         "log": ReceivedDailyLog.objects.filter(region_code=region, day=the_day).first(),
         "page_obj": page,
+        "runs": runs[:50],
         "can_hub": user_can(user=request.user, page="hub.messages"),
     }
     return render(request, "monitor/node_day.html", context)
+
+
+@page_required("monitor.dashboard")
+def reconcile_run(request: HttpRequest, run_id: int) -> HttpResponse:
+    """A reconciliation run and the records that differ (drill-down of the 一致性 dimension)."""
+    try:
+        run = run_get(user=request.user, run_id=run_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    differences = run_differences(user=request.user, run=run)
+    page = Paginator(differences, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "run": run,
+        "day": timezone.localdate(run.recorded_at),
+        "page_obj": page,
+        "can_hub": user_can(user=request.user, page="hub.messages"),
+    }
+    return render(request, "monitor/reconcile_run.html", context)
 
 
 def _logs_context(request: HttpRequest) -> tuple[LogFilterForm, bool, Any]:

@@ -10,8 +10,10 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from bdcdj.core.errors import Forbidden, InvalidInput
+from bdcdj.hub.models import LowerNode
 from bdcdj.hub.services import Refusal, node_authenticate
 from bdcdj.reconcile.protocol import TreePeer
+from bdcdj.reconcile.services import RunReport, reconcile_run_record
 from bdcdj.reconcile.sources import mirror_records, tree_of
 
 router = Router(tags=["reconcile"])
@@ -23,15 +25,39 @@ class Prefixes(Schema):
     prefixes: list[str]
 
 
-def _peer(request: HttpRequest) -> TreePeer:
+class RunIn(Schema):
+    root: str
+    count: int
+    depth: int
+    round_trips: int = 0
+    bytes: int = 0
+    buckets: dict[str, dict[str, str]] = {}
+
+
+class RunOut(Schema):
+    run_id: int
+    upper_root: str
+    upper_count: int
+    compared: int
+    differences: int
+    consistency: float
+    changed: list[str]
+    only_lower: list[str]
+    only_upper: list[str]
+
+
+def _node(request: HttpRequest) -> LowerNode:
     try:
-        node = node_authenticate(
+        return node_authenticate(
             region_code=request.headers.get("X-Bdcdj-Node", ""),
             authorization=request.headers.get("Authorization", ""),
         )
     except Refusal as refusal:
         raise Forbidden(code="node_unauthorized", message="节点未授权：节点标识或令牌无效") from refusal
-    return TreePeer(tree_of(mirror_records(region_code=node.region_code)))
+
+
+def _peer(request: HttpRequest) -> TreePeer:
+    return TreePeer(tree_of(mirror_records(region_code=_node(request).region_code)))
 
 
 def _checked(prefixes: list[str], *, depth: int, leaves: bool) -> list[str]:
@@ -60,3 +86,30 @@ def children(request: HttpRequest, body: Prefixes) -> dict[str, dict[str, str]]:
 def entries(request: HttpRequest, body: Prefixes) -> dict[str, dict[str, str]]:
     peer = _peer(request)
     return peer.entries(_checked(body.prefixes, depth=peer.tree.depth, leaves=True))
+
+
+@router.post("/runs", auth=None, response=RunOut, summary="报告一次核对结果（上级自行计算差异并记录）")
+def report_run(request: HttpRequest, body: RunIn) -> dict[str, object]:
+    node = _node(request)
+    run, found = reconcile_run_record(
+        node=node,
+        report=RunReport(
+            root=body.root,
+            count=body.count,
+            depth=body.depth,
+            buckets=body.buckets,
+            round_trips=body.round_trips,
+            bytes_exchanged=body.bytes,
+        ),
+    )
+    return {
+        "run_id": run.pk,
+        "upper_root": run.upper_root,
+        "upper_count": run.upper_count,
+        "compared": run.compared,
+        "differences": run.differences,
+        "consistency": run.consistency,
+        "changed": found["changed"],
+        "only_lower": found["only_lower"],
+        "only_upper": found["only_upper"],
+    }

@@ -59,3 +59,7 @@ class HttpPeer:
 
     def entries(self, prefixes: list[str]) -> dict[str, dict[str, str]]:
         return self._post("entries", {"prefixes": prefixes})
+
+    def report(self, payload: dict[str, object]) -> dict:
+        """Report a finished run; the upper node records it and answers what it found."""
+        return self._post("runs", payload)

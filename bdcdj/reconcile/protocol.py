@@ -69,6 +69,7 @@ class Differences:
     changed: list[str] = field(default_factory=list)
     only_local: list[str] = field(default_factory=list)
     only_remote: list[str] = field(default_factory=list)
+    buckets: list[str] = field(default_factory=list)  # the leaf buckets whose hashes differed
 
     @property
     def total(self) -> int:
@@ -102,6 +103,7 @@ def reconcile(local: MerkleTree, peer: Peer) -> Differences:
         if not frontier:
             return result
     remote_entries = peer.entries(frontier)
+    result.buckets = list(frontier)
     for prefix in frontier:
         mine = {k: h.hex() for k, h in local.entries(prefix).items()}
         theirs = remote_entries[prefix]

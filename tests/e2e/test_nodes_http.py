@@ -8,127 +8,24 @@ province's database file to prove it stored the message exactly once.
 
 from __future__ import annotations
 
-import os
-import socket
 import sqlite3
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from lxml import etree
 
-from bdcdj.hub.tests.factories import COUNTY, message_xml, public_key_hex
+from bdcdj.hub.tests.factories import COUNTY, message_xml
+from tests.e2e.nodes import UpperNode, upper_node_running
 
 pytestmark = pytest.mark.slow
-
-ROOT = Path(__file__).resolve().parents[2]
-PYTHON = sys.executable
-READY_SECONDS = 60
-
-
-@dataclass
-class UpperNode:
-    url: str
-    db_path: Path
-    token: str
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _env(tmp: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "BDCDJ_", "DATABASE_URL"))}
-    env.update(
-        {
-            "DATABASE_URL": f"sqlite:///{tmp / 'upper.sqlite3'}",
-            "BDCDJ_ENV": "test",
-            "BDCDJ_NODE_ROLE": "province",
-            "BDCDJ_REGION_CODE": "340000",
-            "BDCDJ_VAR_DIR": str(tmp / "var"),
-            "DJANGO_SETTINGS_MODULE": "bdcdj.settings",
-            "PYTHONPATH": str(ROOT),
-        }
-    )
-    return env
-
-
-def _manage(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [PYTHON, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return done.stdout
 
 
 @pytest.fixture(scope="module")
 def upper_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UpperNode]:
-    tmp = tmp_path_factory.mktemp("upper")
-    env = _env(tmp)
-    _manage(env, "migrate", "--noinput")
-    token = _manage(
-        env, "node_register", "--region", COUNTY, "--name", "长丰县", "--public-key", public_key_hex()
-    )
-    port = _free_port()
-    log = (tmp / "gunicorn.log").open("wb")
-    process = subprocess.Popen(
-        [
-            PYTHON,
-            "-m",
-            "gunicorn",
-            "bdcdj.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--timeout",
-            "60",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_ready(url, process)
-        yield UpperNode(url=url, db_path=tmp / "upper.sqlite3", token=token.strip())
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
-        log.close()
-
-
-def _wait_ready(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + READY_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"上级节点进程已退出（返回码 {process.returncode}）")
-        try:
-            with urllib.request.urlopen(f"{url}/api/openapi.json", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.3)
-    pytest.fail(f"上级节点 {READY_SECONDS} 秒内未就绪")
+    with upper_node_running(tmp_path_factory.mktemp("upper")) as node:
+        yield node
 
 
 def _post(node: UpperNode, xml: bytes, *, token: str | None = None) -> tuple[int, dict[str, str]]:

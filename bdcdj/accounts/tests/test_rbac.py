@@ -28,6 +28,9 @@ def test_default_roles_are_created_by_the_migration(db):
         "admin": "系统管理员",
         "auditor": "审计员",
         "inquirer": "查询人员",
+        "channel_supervisor": "机构通道监管员",
+        "inquiry_a": "精准查询经办（A岗）",
+        "inquiry_b": "精准查询复核（B岗）",
     }
 
 

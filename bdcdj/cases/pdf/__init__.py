@@ -4,7 +4,7 @@
 The services prepare plain text (`NoticeContent`, `CertificateContent`); this package only
 lays it out. A CJK font is embedded (WenQuanYi Zen Hei from Debian fonts-wqy-zenhei, subset);
 without it the built-in CID font STSong-Light is used, which readers must supply. Signing
-(pyhanko) comes later and will wrap these bytes.
+(pyhanko) wraps these bytes in `bdcdj.certs`.
 """
 
 from __future__ import annotations
@@ -68,6 +68,9 @@ class CertificateContent:
     verify_url: str
     authority: str
     issued_on: date
+    verify_code: str = ""  # 核验码 (shown grouped, e.g. ABCD-EFGH-JKMN), with the QR code
+    version: int = 0  # 电子证照版本 (0: not versioned)
+    number_label: str = ""  # the first row's label; 证号 / 证明号 by the title when empty
 
 
 class QrCode(Flowable):
@@ -175,27 +178,26 @@ def render_notice(content: NoticeContent) -> bytes:
 
 
 def render_certificate(content: CertificateContent) -> bytes:
+    """The official fields as a table headed by 证号, then the QR code to the verify page
+    with the authority, the date and (when versioned) the 核验码 and version."""
     styles = _styles()
     qr = QrCode(content.verify_url, 32 * mm)
-    footer = Table(
-        [
-            [
-                qr,
-                [
-                    Paragraph(_escape(f"登记机构：{content.authority}"), styles["body"]),
-                    Paragraph(_escape(f"登簿日期：{_date(content.issued_on)}"), styles["body"]),
-                    Paragraph(_escape(f"扫码核验：{content.verify_url}"), styles["cell"]),
-                ],
-            ]
-        ],
-        colWidths=[40 * mm, 130 * mm],
-    )
+    lines = [
+        Paragraph(_escape(f"登记机构：{content.authority}"), styles["body"]),
+        Paragraph(_escape(f"登簿日期：{_date(content.issued_on)}"), styles["body"]),
+    ]
+    if content.verify_code:
+        version = f"（第{content.version}版）" if content.version else ""
+        lines.append(Paragraph(_escape(f"核验码：{content.verify_code}{version}"), styles["body"]))
+    lines.append(Paragraph(_escape(f"扫码核验：{content.verify_url}"), styles["cell"]))
+    footer = Table([[qr, lines]], colWidths=[40 * mm, 130 * mm])
     footer.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    number_label = content.number_label or ("证明号" if content.title.endswith("证明") else "证号")
     story: list[Flowable] = [
         Paragraph(_escape(content.title), styles["title"]),
         Paragraph(_escape(content.number), styles["number"]),
         Spacer(1, 6 * mm),
-        _table(content.rows, styles),
+        _table(((number_label, content.number), *content.rows), styles),
         Spacer(1, 8 * mm),
         footer,
     ]

@@ -7,8 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
+from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db.models import F, Q, QuerySet
-from django.db.models.fields.files import FieldFile
 
 from bdcdj.accounts import pii
 from bdcdj.accounts.selectors import AnyUser, tenant_codes, user_can
@@ -149,15 +151,21 @@ def workflows(
     return list(qs.order_by("region_code", "business_type", "-version"))
 
 
-def case_file(*, user: AnyUser, case_id: int, kind: str, file_id: int) -> tuple[FieldFile, str, str]:
+def case_file(*, user: AnyUser, case_id: int, kind: str, file_id: int) -> tuple[File, str, str]:
     """A stored file of the case (notice, certificate or material) as (file, name, type);
-    the download is audited."""
+    the download is audited. A certificate is its latest signed electronic version."""
     case = case_get(user=user, case_id=case_id)
     model: Any = {"notice": Notice, "certificate": CaseCertificate, "material": Material}.get(kind)
     if model is None:
         raise NotFound(code="file_not_found", message="未找到文件")
     row = model.objects.filter(case=case, pk=file_id).first()
-    if row is None or not row.file:
+    stored: File | None = row.file if row is not None and row.file else None
+    if row is not None and kind == "certificate" and apps.is_installed("bdcdj.certs"):
+        from bdcdj.certs.selectors import certificate_latest_pdf
+
+        pdf = certificate_latest_pdf(certificate=row)
+        stored = ContentFile(pdf) if pdf is not None else stored
+    if row is None or stored is None:
         raise NotFound(code="file_not_found", message="未找到文件")
     content_type = getattr(row, "content_type", "application/pdf")
     extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[content_type]
@@ -170,7 +178,7 @@ def case_file(*, user: AnyUser, case_id: int, kind: str, file_id: int) -> tuple[
         region_code=case.region_code,
         detail={"case": case.number},
     )
-    return row.file, name, content_type
+    return stored, name, content_type
 
 
 def business_type_list() -> list[BusinessType]:

@@ -98,6 +98,9 @@ def case_accept(*, case: Case, by: User, fee_waivers: Mapping[str, str] | None =
             case=case,
             detail={"notice": notice.number, "waived": sorted(waivers)},
         )
+        from bdcdj.cases.services.automation import auto_advance_schedule  # imports this module
+
+        auto_advance_schedule(case=case)
     return case
 
 

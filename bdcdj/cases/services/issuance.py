@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from django.db import transaction
-from django.utils import timezone
 
 from bdcdj.accounts import pii
 from bdcdj.accounts.models import User
 from bdcdj.cases import clock
-from bdcdj.cases.models import Case, CaseStatus, DocumentKind, EventKind, Stage, StepKind
-from bdcdj.cases.pdf import CertificateContent, render_certificate
+from bdcdj.cases.models import Case, CaseStatus, EventKind, Stage, StepKind
 from bdcdj.cases.services import common
-from bdcdj.cases.services.certificates import proof_rows, title_rows
-from bdcdj.cases.services.documents import authority_name, files_guard, store, verify_url
-from bdcdj.core.crypto import sm3_hex
+from bdcdj.cases.services.documents import files_guard
 from bdcdj.core.errors import InvalidInput, invalid_fields
 from bdcdj.register.selectors import right_get
 
@@ -24,30 +18,22 @@ LOCATION_MAX = 100
 
 
 def case_certify(*, case: Case, by: User) -> Case:
-    """缮证: render every certificate/proof of the case to PDF (CJK font embedded, QR code to
-    /verify/<number>) and store it with its digests; the case is 办结 and moves to 发证."""
+    """缮证: publish every certificate/proof of the case as a signed electronic certificate
+    (CJK font embedded, QR code to /verify/<number> with its 核验码; `certs.certificate_publish`)
+    and keep its digests; the case is 办结 and moves to 发证."""
     common.authorize_step(case=case, user=by, action="cases.certify", kinds=[StepKind.CERTIFY])
-    with files_guard(), transaction.atomic():
+    # The signed PDF is an electronic certificate version (bdcdj.certs): stored SM4-encrypted
+    # there, not as a clear file of the case; the case keeps its digests.
+    from bdcdj.certs.services import certificate_publish, publishing_guard
+
+    with files_guard(), publishing_guard(), transaction.atomic():
         case = common.lock(case)
         common.require(case, stages={Stage.CERTIFY}, statuses={CaseStatus.RUNNING}, what="缮证")
-        authority = authority_name(case.region_code)
         for certificate in case.certificates.select_related("holder").order_by("id"):
-            rights = [right_get(user=by, right_id=right_id) for right_id in certificate.right_ids]
-            is_title = certificate.kind == DocumentKind.CERTIFICATE
-            rows = title_rows(rights, certificate) if is_title else proof_rows(rights)
-            registered = rights[0].registered_at
-            pdf = render_certificate(
-                CertificateContent(
-                    title=DocumentKind(certificate.kind).label,
-                    number=certificate.number,
-                    rows=rows,
-                    verify_url=verify_url(certificate.number),
-                    authority=authority,
-                    issued_on=timezone.localdate(registered),
-                )
-            )
-            store(certificate.file, f"{certificate.kind}-{certificate.pk}.pdf", pdf)
-            certificate.sha256, certificate.sm3 = hashlib.sha256(pdf).hexdigest(), sm3_hex(pdf)
+            for right_id in certificate.right_ids:
+                right_get(user=by, right_id=right_id)  # the certificate's rights are in the user's district
+            version = certificate_publish(certificate=certificate, by=by)
+            certificate.sha256, certificate.sm3 = version.sha256, version.sm3
             certificate.rendered_at, certificate.rendered_by = clock.now(), by
             certificate.full_clean()
             certificate.save()

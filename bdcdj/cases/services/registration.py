@@ -136,7 +136,13 @@ def _certificate_rows(case: Case, item: RegistrationItem, numbers: list[str], ri
 
 
 def _void_replaced(case: Case, item: RegistrationItem, ended: list[Any], by: User) -> None:
-    """换证/补证: the old number is voided (numbers issued before this system are left alone)."""
+    """换证/补证: the old number is voided (numbers issued before this system are left alone).
+    Electronic certificates of every ended right are voided, or superseded by a new version
+    when a successor carries the number on (`certs.certificates_refresh`)."""
+    if apps.is_installed("bdcdj.certs") and ended:
+        from bdcdj.certs.services import certificates_refresh
+
+        certificates_refresh(rights_ended=ended, by=by)
     if case.business_type not in REPLACING:
         return
     reason = "换证" if case.business_type == "certificate_replace" else "补证（原证遗失或灭失）"

@@ -31,6 +31,8 @@ KIND_ORDER = [
     StepKind.ARCHIVE,
 ]
 OPINION_KINDS = frozenset({StepKind.REVIEW, StepKind.REGISTER})
+# Steps the system may do by itself for a clean case (cases.services.automation).
+AUTO_KINDS = frozenset({StepKind.REVIEW, StepKind.REGISTER, StepKind.CERTIFY})
 DEFINITION_KEYS = ("steps", "materials", "fees", "time_limit_workdays", "custom_fields", "opinion_templates")
 
 
@@ -90,6 +92,13 @@ def _steps(raw: Any, issues: str, errors: dict[str, str]) -> list[dict[str, Any]
         for key in ("next", "back_to"):
             if item.get(key):
                 step[key] = item[key]
+        auto = item.get("auto", False)
+        if not isinstance(auto, bool):
+            errors[f"{p}.auto"] = "自动办理应为 true 或 false"
+        elif auto and kind not in AUTO_KINDS:
+            errors[f"{p}.auto"] = "只有审核、登簿、缮证环节可以自动办理"
+        elif auto:
+            step["auto"] = True
         steps.append(step)
     if errors:
         return steps

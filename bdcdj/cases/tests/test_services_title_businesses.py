@@ -28,7 +28,7 @@ def test_developer_first_registration_issues_one_certificate_per_unit(staff):
     )
     assert case.stage == Stage.ARCHIVED and case.status == CaseStatus.DONE
     certificates = list(case.certificates.order_by("id"))
-    assert len(certificates) == 2 and all(c.file and c.rendered_at and c.issued_at for c in certificates)
+    assert len(certificates) == 2 and all(c.sm3 and c.rendered_at and c.issued_at for c in certificates)
     assert [c.number[-9:] for c in certificates] == ["第0000001号", "第0000002号"]
     for code, certificate in zip(units, certificates, strict=True):
         title = _title(staff, code)

@@ -27,6 +27,7 @@ from bdcdj.cases.workflows import business_type_get
 from bdcdj.core.errors import NotFound
 from bdcdj.exchange.messages.build import MessageContent
 from bdcdj.exchange.messages.head import ASID
+from bdcdj.exchange.messages.units import right_fields, unit_rows
 from bdcdj.exchange.xsd.generator import LAYOUT_OF_SCHEME, RENAMED_2015, spec_for_element
 from bdcdj.quality.adapters.registration import rows_for_item
 from bdcdj.quality.adapters.registration_rows import PROOF_TABLES
@@ -83,14 +84,14 @@ def rectype_for_scheme(revised: str, scheme: str) -> tuple[str, bool]:
     return revised, False
 
 
-def _codes_2015(dictionary: str) -> set[str]:
+def codes_2015(dictionary: str) -> set[str]:
     for spec in dictionary_specs():
         if spec.code == dictionary:
             return {item.code for item in spec.items_for("2015")}
     return set()
 
 
-def _clear_parties(right: Right) -> tuple[PartySpec, ...]:
+def clear_parties(right: Right) -> tuple[PartySpec, ...]:
     return tuple(
         PartySpec(
             role=p.role,
@@ -122,7 +123,7 @@ def item_for_rights(rights: list[Right]) -> RegistrationItem | None:
         kind=first.kind,
         right_type=first.right_type,
         co_ownership=first.co_ownership,
-        parties=_clear_parties(first),
+        parties=clear_parties(first),
         remarks=first.remarks,
     )
     return RegistrationItem(
@@ -147,7 +148,7 @@ def _keep_spec_fields(element: str, row: dict[str, Any], version: str) -> dict[s
     return {code: value for code, value in row.items() if code in allowed}
 
 
-def _ysdm(element: str) -> str:
+def table_ysdm(element: str) -> str:
     """要素代码 of a 业务 table; "" for DJF_DJ_DB, which the YSDM catalogue does not list."""
     try:
         return ysdm_for_table(element)
@@ -170,24 +171,28 @@ def sex_from_id_number(row: dict[str, Any]) -> str:
     return "1" if int(number[16]) % 2 else "2"
 
 
-def _authority(region_code: str) -> str:
+def authority_name(region_code: str) -> str:
     from bdcdj.accounts.models import Tenant
 
     tenant = Tenant.objects.filter(region_code=region_code).first()
     return f"{tenant.name if tenant else region_code}不动产登记机构"
 
 
-def _right_rows(case: Case, results: list[RecordResult], version: str) -> dict[str, list[dict[str, Any]]]:
+def right_rows(region_code: str, results: list[RecordResult]) -> dict[str, list[dict[str, Any]]]:
+    """The rows of the rights the 登簿 created (adapter rows plus what only the message carries)."""
     rows: dict[str, list[dict[str, Any]]] = {}
-    authority = _authority(case.region_code)
+    authority = authority_name(region_code)
     for result in results:
         item = item_for_result(result)
         if item is None:
             continue
         first = result.rights_created[0]
+        by_unit = {r.unit.code: r for r in result.rights_created}
         for table, table_rows in rows_for_item(item=item).items():
             for mapped in table_rows:
                 row = dict(mapped)
+                if table == RIGHT_TABLES.get(first.kind):
+                    right_fields(row, by_unit.get(str(row.get("BDCDYH") or ""), first))
                 if table.startswith("QL"):
                     row.setdefault("DJJG", authority)
                     row["DBR"] = row.get("DBR") or first.registrar_name
@@ -210,7 +215,7 @@ def _ended_right_rows(case: Case, results: list[RecordResult]) -> dict[str, list
     ZXYYYWH/ZXYYDBR/ZXYYDJSJ/ZXYYYY of QLF_QL_YYDJ…) and QSZT the right's status now (3 终止).
     解封机关/解封文号 come from the seizure's detail (`DETAIL_FIELDS`)."""
     rows: dict[str, list[dict[str, Any]]] = {}
-    authority = _authority(case.region_code)
+    authority = authority_name(case.region_code)
     for result in results:
         for right in result.rights_ended:
             table = RIGHT_TABLES.get(right.kind, "")
@@ -233,7 +238,7 @@ def _ended_right_rows(case: Case, results: list[RecordResult]) -> dict[str, list
 def _cancellation_rows(case: Case, results: list[RecordResult]) -> list[dict[str, Any]]:
     """QLF_QL_ZXDJ: one row per right the 注销 ended. YSDM is the cancelled right's table's
     要素代码 (the standard gives none for this table; docs/exchange.md)."""
-    authority = _authority(case.region_code)
+    authority = authority_name(case.region_code)
     rows = []
     for result in results:
         for right in result.rights_ended:
@@ -270,7 +275,7 @@ def _right_ysdm(kind: str, right_type: str) -> str:
 def _correction_rows(case: Case, results: list[RecordResult]) -> list[dict[str, Any]]:
     """QLF_QL_GZDJ: one row per right the 更正 wrote."""
     bt = business_type_get(case.business_type)
-    authority = _authority(case.region_code)
+    authority = authority_name(case.region_code)
     ex_officio = bt.code in EX_OFFICIO_BUSINESSES
     if ex_officio:
         subject = authority
@@ -286,7 +291,7 @@ def _correction_rows(case: Case, results: list[RecordResult]) -> list[dict[str, 
             proof = RIGHT_TABLES.get(right.kind, "") in PROOF_TABLES
             rows.append(
                 {
-                    "YSDM": _ysdm("QLF_QL_GZDJ"),
+                    "YSDM": table_ysdm("QLF_QL_GZDJ"),
                     "BDCDYH": right.unit.code,
                     "YWH": case.number,
                     "BDCZMH" if proof else "BDCQZH": right.certificate_number,
@@ -323,7 +328,7 @@ def _applicant_rows(case: Case, kind: str) -> list[dict[str, Any]]:
     rows = []
     for n in range(max(len(holders), len(others))):
         holder = holders[n] if n < len(holders) else (holders[0] if holders else None)
-        row: dict[str, Any] = {"YSDM": _ysdm("DJF_DJ_SQ"), "YWH": case.number, "QXDM": case.region_code}
+        row: dict[str, Any] = {"YSDM": table_ysdm("DJF_DJ_SQ"), "YWH": case.number, "QXDM": case.region_code}
         if holder is not None:
             row.update(QLRMC=holder.name, QLRZJZL=holder.id_type, QLRZJH=holder.id_number)
             row.update(QLRLX=holder.party_type, QLRDH=holder.phone)
@@ -342,7 +347,7 @@ def _case_rows(
     units = list(case.units.order_by("order", "id"))
     accept = case.handlers.get("accept", {}) if isinstance(case.handlers, dict) else {}
     application: dict[str, Any] = {
-        "YSDM": _ysdm("DJT_DJ_SL"),
+        "YSDM": table_ysdm("DJT_DJ_SL"),
         "YWH": case.number,
         "SQZSBS": SINGLE_FORMAT,
         "SQFBCZ": "1" if case.data.get("separate_certificates") else "0",
@@ -355,7 +360,7 @@ def _case_rows(
     application["DJDL" if scheme == "2015" else "DJLX"] = bt.registration_type
     materials = [
         {
-            "YSDM": _ysdm("DJF_DJ_SJ"),
+            "YSDM": table_ysdm("DJF_DJ_SJ"),
             "YWH": case.number,
             "SJSJ": m.received_at,
             "SJLX": m.form,
@@ -371,7 +376,7 @@ def _case_rows(
     for n, opinion in enumerate(case.opinions.order_by("at", "id"), start=1):
         opinions.append(
             {
-                "YSDM": _ysdm("DJF_DJ_SH"),
+                "YSDM": table_ysdm("DJF_DJ_SH"),
                 "YWH": case.number,
                 "JDMC": opinion.step_name,
                 "SXH": n,
@@ -393,7 +398,7 @@ def _case_rows(
     if scheme != "2015":
         rows["DJF_DJ_DB"] = [
             {
-                "YSDM": _ysdm("DJF_DJ_DB"),
+                "YSDM": table_ysdm("DJF_DJ_DB"),
                 "YWH": case.number,
                 "DBRYXM": by_name,
                 "DBSJ": registered_at,
@@ -412,7 +417,6 @@ def registration_content(
     bt = business_type_get(case.business_type)
     rectype, legacy = rectype_for_scheme(bt.rectype, scheme)
     layout = rectype_table()[(scheme, rectype)]
-    version = LAYOUT_OF_SCHEME[scheme]
     created = [right for result in results for right in result.rights_created]
     ended = [right for result in results for right in result.rights_ended]
     anchor = created[0] if created else (ended[0] if ended else None)
@@ -430,7 +434,7 @@ def registration_content(
         if scheme == "revised"
         else OTHER_RIGHT_TYPE
     )
-    if scheme == "2015" and right_type not in _codes_2015("QLLX"):
+    if scheme == "2015" and right_type not in codes_2015("QLLX"):
         right_type = OTHER_RIGHT_TYPE
     predecessors = [r.predecessor for r in created if r.predecessor is not None]
     certificates = list(case.certificates.values_list("kind", flat=True))
@@ -454,9 +458,13 @@ def registration_content(
         ),
     }
     rows = {
-        **_right_rows(case, results, version),
+        **right_rows(case.region_code, results),
         **_case_rows(case, scheme, bt.right_kind, registered_at, by_name),
     }
+    for table, table_rows in unit_rows(
+        created, region_code=case.region_code, authority=authority_name(case.region_code)
+    ).items():
+        rows.setdefault(table, table_rows)
     if bt.operation in {Operation.CANCEL, Operation.RELEASE_SEIZURE}:
         for table, table_rows in _ended_right_rows(case, results).items():
             rows.setdefault(table, table_rows)
@@ -464,16 +472,27 @@ def registration_content(
         rows["QLF_QL_ZXDJ"] = _cancellation_rows(case, results)
     if bt.operation == Operation.CORRECT:
         rows["QLF_QL_GZDJ"] = _correction_rows(case, results)
-    wanted = set(layout.tables)
+    return MessageContent(
+        head=head, rows=layout_rows(rows, scheme=scheme, tables=layout.tables), table_order=layout.tables
+    )
+
+
+def layout_rows(
+    rows: dict[str, list[dict[str, Any]]], *, scheme: str, tables: tuple[str, ...] | list[str]
+) -> dict[str, list[dict[str, Any]]]:
+    """The rows of the RecType's tables only, under the scheme's element names, each with the
+    fields of the spec for the scheme's layout."""
+    version = LAYOUT_OF_SCHEME[scheme]
+    wanted = set(tables)
     data: dict[str, list[dict[str, Any]]] = {}
     for table, table_rows in rows.items():
         element = _element(table, scheme)
         if element in wanted and table_rows:
             data[element] = [_keep_spec_fields(element, row, version) for row in table_rows]
     if scheme == "2015":  # row QLLX codes the 2015 list lacks (居住权 92…) go as 99 其它, as the head's
-        codes = _codes_2015("QLLX")
+        codes = codes_2015("QLLX")
         for table_rows in data.values():
             for row in table_rows:
                 if row.get("QLLX") and row["QLLX"] not in codes:
                     row["QLLX"] = OTHER_RIGHT_TYPE
-    return MessageContent(head=head, rows=data, table_order=layout.tables)
+    return data

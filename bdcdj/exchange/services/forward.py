@@ -26,6 +26,7 @@ from bdcdj.exchange.messages.validate import node_scheme
 from bdcdj.exchange.models import OutboxMessage, OutboxStatus
 
 FORWARDED_BY = "下级节点报文转发"
+RESEND_SUFFIXES = ("BBXZ", "CBXZ", "BL")  # reference §4.8
 _BIZ_MSG_ID_MAX = OutboxMessage._meta.get_field("biz_msg_id").max_length or 24
 _UNIT_CODE_MAX = OutboxMessage._meta.get_field("unit_code").max_length or 28
 _REGION = re.compile(r"^\d{6}$")
@@ -106,12 +107,31 @@ def outbox_enqueue_raw(
     try:
         with transaction.atomic():  # a savepoint: a concurrent twin must not poison the caller
             row.save()
+            _supersede_forwarded(row)
     except IntegrityError:
         twin = OutboxMessage.objects.filter(biz_msg_id=biz_msg_id).first()
         if twin is None:
             raise
         return twin
     return row
+
+
+def _supersede_forwarded(row: OutboxMessage) -> None:
+    """A forwarded re-send (BizMsgID + BBXZ/CBXZ/BL) replaces the earlier forwarded messages of
+    its family here too: they are marked superseded, so one the level above refused no longer
+    holds back the unit's later messages, and the re-send takes its place in the unit's order."""
+    base = next((row.biz_msg_id[: -len(s)] for s in RESEND_SUFFIXES if row.biz_msg_id.endswith(s)), "")
+    if not base:
+        return
+    family = OutboxMessage.objects.filter(
+        biz_msg_id__startswith=base, case_id__isnull=True, superseded=False
+    ).exclude(pk=row.pk)
+    earlier = family.order_by("ordered_at", "id").first()
+    if earlier is None:
+        return
+    family.update(superseded=True)
+    row.resend_of, row.ordered_at = earlier, earlier.ordered_at
+    row.save(update_fields=["resend_of", "ordered_at"])
 
 
 __all__ = ["FORWARDED_BY", "outbox_enqueue_raw"]

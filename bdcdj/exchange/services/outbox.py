@@ -21,6 +21,7 @@ from bdcdj.accounts.services import audit_record
 from bdcdj.cases.models import Case
 from bdcdj.core.errors import Conflict, DomainError, InvalidInput
 from bdcdj.exchange.messages import build_xml, validate_message, with_biz_msg_id
+from bdcdj.exchange.messages.recorded import recorded_content
 from bdcdj.exchange.messages.registration import registration_content
 from bdcdj.exchange.messages.validate import node_scheme
 from bdcdj.exchange.models import OutboxMessage, OutboxStatus, ResendReason
@@ -63,7 +64,7 @@ def _store(
     right_ids: list[int],
     xml: bytes,
     errors: list[str],
-    by: User,
+    by_name: str,
     ordered_at: dt.datetime | None = None,
     resend_of: OutboxMessage | None = None,
     reason: str = "",
@@ -85,7 +86,7 @@ def _store(
         ordered_at=ordered_at or now,
         resend_of=resend_of,
         resend_reason=reason,
-        created_by_name=(by.get_full_name() or by.get_username())[:50],
+        created_by_name=by_name[:50],
     )
     row.full_clean(exclude=["xml"])
     row.save()
@@ -122,7 +123,37 @@ def outbox_enqueue_registration(*, case: Case, results: list[RecordResult], by: 
         right_ids=right_ids,
         xml=xml,
         errors=errors,
-        by=by,
+        by_name=_name(by),
+    )
+
+
+def _name(user: User) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def outbox_enqueue_record(*, results: list[RecordResult], rectype: str, by: User) -> OutboxMessage:
+    """Queue the access message of a registration recorded without a case (`register.services.
+    record` called directly, e.g. batch 首次登记 of land, sea or forest from the survey results);
+    call inside the transaction that recorded it. `rectype` is the business's RecType in the
+    revised scheme (translated to the node's scheme)."""
+    rights = [r for result in results for r in result.rights_created]
+    if not rights:
+        raise InvalidInput(code="nothing_recorded", message="该登记没有新设的权利，无法生成接入报文")
+    scheme = node_scheme()
+    region = rights[0].region_code
+    biz_msg_id = biz_msg_id_next(region_code=region, day=timezone.localdate())
+    content = recorded_content(results=results, rectype=rectype, scheme=scheme, biz_msg_id=biz_msg_id)
+    xml, errors = _finish(build_xml(content), scheme)
+    return _store(
+        case=Case(pk=None, region_code=region, number=rights[0].business_number),
+        biz_msg_id=biz_msg_id,
+        rectype=content.head["RecType"],
+        scheme=scheme,
+        unit_code=content.head["EstateNum"],
+        right_ids=[r.pk for r in rights],
+        xml=xml,
+        errors=errors,
+        by_name=_name(by),
     )
 
 
@@ -154,40 +185,60 @@ def outbox_resend(*, message: OutboxMessage, reason: str, by: User) -> OutboxMes
         old = OutboxMessage.objects.select_for_update().get(pk=message.pk)
         if old.status not in RESENDABLE or old.superseded:
             raise Conflict(code="not_resendable", message=f"报文 {old.biz_msg_id} 当前状态不能重新发送")
-        if old.case_id is None:
-            # A forwarded message carries the lower node's signature; re-signing it here would
-            # make the upper node refuse it. Corrections come from the registering county.
-            raise Conflict(
-                code="forwarded_not_resendable",
-                message=f"报文 {old.biz_msg_id} 是转发的下级报文，只能由原登记机构更正后重新上报",
-            )
-        new_id = old.biz_msg_id[:BASE_ID_LENGTH] + reason
-        if OutboxMessage.objects.filter(biz_msg_id=new_id).exists():
-            raise Conflict(code="resend_exists", message=f"报文 {new_id} 已存在，不能以同一原因再次重发")
-        case = Case.objects.filter(pk=old.case_id, region_code=old.region_code).first()
-        rights = list(Right.objects.filter(pk__in=old.right_ids).select_related("unit", "recorded_event"))
-        if case is not None:
-            rectype, unit_code, xml, errors = _build(case, _results_for(rights), new_id, old.scheme)
-        else:  # no case to rebuild from: the same content under the new ID
-            rectype, unit_code = old.rectype, old.unit_code
-            xml, errors = _finish(with_biz_msg_id(old.xml_bytes, new_id), old.scheme)
-        row = _store(
-            case=case or Case(pk=old.case_id, region_code=old.region_code, number=old.case_number),
-            biz_msg_id=new_id,
-            rectype=rectype or old.rectype,
-            scheme=old.scheme,
-            unit_code=unit_code or old.unit_code,
-            right_ids=list(old.right_ids),
-            xml=xml,
-            errors=errors,
-            by=by,
-            ordered_at=old.ordered_at,
-            resend_of=old,
-            reason=reason,
+        row = resend_locked(old=old, reason=reason, by_name=_name(by))
+        audit_record(
+            actor=by, action="exchange.resend", detail={"from": old.biz_msg_id, "to": row.biz_msg_id}
         )
-        old.superseded = True
-        old.save(update_fields=["superseded"])
-        audit_record(actor=by, action="exchange.resend", detail={"from": old.biz_msg_id, "to": new_id})
+    return row
+
+
+def resend_locked(*, old: OutboxMessage, reason: str, by_name: str) -> OutboxMessage:
+    """The re-send itself, for a row the caller has locked and checked (the page's re-send and
+    the 补报 the upper node asks for). Raises Conflict for forwarded messages and for a suffix
+    used before."""
+    if old.case_id is None and not old.right_ids:
+        # A forwarded message carries the lower node's signature; re-signing it here would
+        # make the upper node refuse it. Corrections come from the registering county.
+        raise Conflict(
+            code="forwarded_not_resendable",
+            message=f"报文 {old.biz_msg_id} 是转发的下级报文，只能由原登记机构更正后重新上报",
+        )
+    new_id = old.biz_msg_id[:BASE_ID_LENGTH] + reason
+    if OutboxMessage.objects.filter(biz_msg_id=new_id).exists():
+        raise Conflict(code="resend_exists", message=f"报文 {new_id} 已存在，不能以同一原因再次重发")
+    case = (
+        Case.objects.filter(pk=old.case_id, region_code=old.region_code).first()
+        if old.case_id is not None
+        else None
+    )
+    rights = list(Right.objects.filter(pk__in=old.right_ids).select_related("unit", "recorded_event"))
+    if case is not None:
+        rectype, unit_code, xml, errors = _build(case, _results_for(rights), new_id, old.scheme)
+    elif rights:  # recorded without a case: rebuilt from its rights
+        content = recorded_content(
+            results=_results_for(rights), rectype=old.rectype, scheme=old.scheme, biz_msg_id=new_id
+        )
+        rectype, unit_code = content.head["RecType"], content.head["EstateNum"]
+        xml, errors = _finish(build_xml(content), old.scheme)
+    else:  # no case to rebuild from: the same content under the new ID
+        rectype, unit_code = old.rectype, old.unit_code
+        xml, errors = _finish(with_biz_msg_id(old.xml_bytes, new_id), old.scheme)
+    row = _store(
+        case=case or Case(pk=old.case_id, region_code=old.region_code, number=old.case_number),
+        biz_msg_id=new_id,
+        rectype=rectype or old.rectype,
+        scheme=old.scheme,
+        unit_code=unit_code or old.unit_code,
+        right_ids=list(old.right_ids),
+        xml=xml,
+        errors=errors,
+        by_name=by_name,
+        ordered_at=old.ordered_at,
+        resend_of=old,
+        reason=reason,
+    )
+    old.superseded = True
+    old.save(update_fields=["superseded"])
     return row
 
 

@@ -15,17 +15,27 @@ One pass (`relay_once`):
    exponential backoff (30 s · 2^(n-1), capped at 1 h, ±20 % jitter), attempts counted, for
    ever — a message is never dropped; other 4xx without a receipt (wrong token, bad request)
    → failed, shown on the page until someone re-sends it.
+
+When more than one message can go in a round, they go together to
+`…/messages/batch` (JSON, each message base64; the answer lists one receipt per message, in
+order, each handled as the answer to a single delivery). A batch holds at most one message
+per unit, so a unit's next message still waits for the receipt of the one before. An upper
+node without the batch endpoint (404, or 405/413/415) gets single deliveries for the rest of
+the pass.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import http.client
+import json
 import logging
 import random
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
+from typing import IO
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -34,10 +44,15 @@ from django.utils import timezone
 
 from bdcdj.exchange.messages import MessageError, parse_receipt
 from bdcdj.exchange.models import OutboxMessage, OutboxStatus
+from bdcdj.exchange.services.hooks import run_rejected
 
 logger = logging.getLogger(__name__)
 
 ENDPOINT = "/api/exchange/v1/messages"
+BATCH_ENDPOINT = "/api/exchange/v1/messages/batch"
+BATCH_MAX_MESSAGES = 50
+BATCH_MAX_BYTES = 4 * 1024 * 1024  # raw bytes per batch; base64 adds a third
+NO_BATCH_STATUSES = frozenset({404, 405, 413, 415})
 TIMEOUT_SECONDS = 10
 LEASE = dt.timedelta(minutes=2)
 BACKOFF_BASE_SECONDS = 30
@@ -97,11 +112,12 @@ class Answer:
     status: int  # HTTP status; 0 when nothing came back
     body: bytes
     error: str
+    node: str = ""  # the answering node's region (X-Bdcdj-Node of the answer), when it says
 
 
 def post(
     url: str,
-    body: bytes,
+    body: bytes | IO[bytes],
     *,
     region_code: str,
     extra_headers: dict[str, str] | None = None,
@@ -122,7 +138,12 @@ def post(
     )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            return Answer(status=response.status, body=response.read(1024 * 1024), error="")
+            return Answer(
+                status=response.status,
+                body=response.read(1024 * 1024),
+                error="",
+                node=(response.headers.get("X-Bdcdj-Node") or "")[:6],
+            )
     except urllib.error.HTTPError as exc:
         return Answer(status=exc.code, body=exc.read(1024 * 1024), error=f"HTTP {exc.code}")
     except (urllib.error.URLError, TimeoutError, ConnectionError, http.client.HTTPException, OSError) as exc:
@@ -131,7 +152,43 @@ def post(
 
 
 def _deliver(message: OutboxMessage, url: str, now: dt.datetime, report: RelayReport) -> None:
-    answer = post(url, message.xml_bytes, region_code=message.region_code)
+    _apply(message, post(url, message.xml_bytes, region_code=message.region_code), now, report)
+
+
+def _deliver_batch(batch: list[OutboxMessage], url: str, now: dt.datetime, report: RelayReport) -> bool:
+    """POST several messages at once; False (nothing applied) when the upper node has no batch
+    endpoint, so the caller delivers them one by one."""
+    body = json.dumps({"messages": [base64.b64encode(m.xml_bytes).decode("ascii") for m in batch]})
+    answer = post(
+        url,
+        body.encode("ascii"),
+        region_code=batch[0].region_code,
+        extra_headers={"Content-Type": "application/json"},
+        timeout=TIMEOUT_SECONDS * 3,
+    )
+    if answer.status in NO_BATCH_STATUSES:
+        return False
+    answers = _batch_answers(answer, len(batch))
+    for message, each in zip(batch, answers, strict=True):
+        _apply(message, each, now, report)
+    return True
+
+
+def _batch_answers(answer: Answer, count: int) -> list[Answer]:
+    """One Answer per message: its receipt from the list, else the batch's own answer (a
+    refusal of the whole batch, or no/unreadable answer) for every message."""
+    if answer.status == 200:
+        try:
+            items = json.loads(answer.body)["receipts"]
+            if not isinstance(items, list) or len(items) != count:
+                raise ValueError
+            return [Answer(int(i["status"]), str(i["xml"]).encode("utf-8"), "", answer.node) for i in items]
+        except (ValueError, KeyError, TypeError):
+            return [Answer(answer.status, b"", "批量回执无法解析", answer.node)] * count
+    return [answer] * count
+
+
+def _apply(message: OutboxMessage, answer: Answer, now: dt.datetime, report: RelayReport) -> None:
     message.attempts += 1
     message.sent_at = timezone.now()
     receipt = None
@@ -167,7 +224,10 @@ def _deliver(message: OutboxMessage, url: str, now: dt.datetime, report: RelayRe
     message.next_attempt_at = (
         now + backoff(message.attempts) if message.status == OutboxStatus.PENDING else now
     )
-    message.save(update_fields=fields)
+    with transaction.atomic():
+        message.save(update_fields=fields)
+        if message.status == OutboxStatus.REJECTED:
+            run_rejected(message, rejected_by=answer.node)
     logger.info("relay %s attempt %s: %s", message.biz_msg_id, message.attempts, message.status)
 
 
@@ -183,13 +243,45 @@ def relay_once(
     claimed = _claim(now, limit, report)
     report.claimed = len(claimed)
     sent_units: set[tuple[str, str]] = set()
-    for message in claimed:
+    batching = True
+    waiting = claimed
+    while waiting:
+        batch, waiting = _next_round(waiting, sent_units, now, report)
+        if len(batch) > 1 and batching:
+            if _deliver_batch(batch, base + BATCH_ENDPOINT, now, report):
+                continue
+            batching = False
+        for message in batch:
+            _deliver(message, base + ENDPOINT, now, report)
+    return report
+
+
+def _next_round(
+    waiting: list[OutboxMessage], sent_units: set[tuple[str, str]], now: dt.datetime, report: RelayReport
+) -> tuple[list[OutboxMessage], list[OutboxMessage]]:
+    """The messages that can go now (at most one per unit, within the batch limits) and those
+    that wait for a receipt of this round; a message behind an unacked one of an earlier round
+    goes back to pending."""
+    batch: list[OutboxMessage] = []
+    later: list[OutboxMessage] = []
+    units: set[tuple[str, str]] = set()
+    size = 0
+    for message in waiting:
         key = (message.region_code, message.unit_code)
+        full = len(batch) >= BATCH_MAX_MESSAGES or (
+            bool(batch) and size + len(message.xml_bytes) > BATCH_MAX_BYTES
+        )
+        other_sender = bool(batch) and message.region_code != batch[0].region_code  # X-Bdcdj-Node
+        if key in units or full or other_sender:
+            later.append(message)
+            continue
         if key in sent_units and _blocked(message):  # an earlier one of this pass was not acked
             message.status, message.next_attempt_at = OutboxStatus.PENDING, now
             message.save(update_fields=["status", "next_attempt_at"])
             report.blocked.append(message.biz_msg_id)
             continue
-        _deliver(message, base + ENDPOINT, now, report)
+        units.add(key)
         sent_units.add(key)
-    return report
+        batch.append(message)
+        size += len(message.xml_bytes)
+    return batch, later

@@ -10,6 +10,14 @@ from bdcdj.cases.models import Case
 from bdcdj.cases.tests import helpers as h
 from bdcdj.cases.tests.conftest import _isolated, admin_user, districts, make_user, staff  # noqa: F401
 from bdcdj.exchange.models import OutboxMessage
+from bdcdj.exchange.services import relay as relay_module
+from bdcdj.exchange.services import upstream as upstream_module
+from bdcdj.exchange.signing import node_public_key_hex
+from bdcdj.exchange.tests.transport import ClientUpstream
+from bdcdj.hub.services import node_register
+from bdcdj.monitor.services import daily_log as daily_log_module
+
+COUNTY = "340121"
 
 
 @pytest.fixture
@@ -44,3 +52,18 @@ def registered(staff) -> Callable[[str], tuple[Case, OutboxMessage]]:  # noqa: F
 @pytest.fixture
 def outbox_admin(make_user) -> User:  # noqa: F811
     return make_user("outbox_admin", roles=("admin",))
+
+
+@pytest.fixture
+def upstream(settings, monkeypatch) -> ClientUpstream:
+    """This node registered at "the upper node" (the same database) and every upward call
+    routed through the test client."""
+    settings.BDCDJ_NODE_TOKEN = node_register(
+        region_code=COUNTY, name="长丰县", public_key_hex=node_public_key_hex()
+    ).token
+    transport = ClientUpstream()
+    monkeypatch.setattr(relay_module, "post", transport.post)
+    monkeypatch.setattr(daily_log_module, "post_log", transport.post_log)
+    monkeypatch.setattr(upstream_module, "get_json", transport.get_json)
+    monkeypatch.setattr(upstream_module, "post_json", transport.post_json)
+    return transport

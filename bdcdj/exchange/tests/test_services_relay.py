@@ -28,11 +28,18 @@ class Upstream:
     def __init__(self) -> None:
         self.plan: list[str] = []
         self.requests: list[tuple[dict[str, str], bytes]] = []
+        self.batch_posts = 0
         upstream = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
+                if self.path.endswith("/batch"):  # an upper node without the batch endpoint
+                    upstream.batch_posts += 1
+                    self.send_response(404)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 upstream.requests.append((dict(self.headers.items()), body))
                 action = upstream.plan.pop(0) if upstream.plan else "ok"
                 if action == "timeout":
@@ -188,3 +195,12 @@ def test_without_upstream_nothing_is_sent(registered, settings):
     assert relay_once().claimed == 0
     message.refresh_from_db()
     assert message.status == OutboxStatus.PENDING
+
+
+def test_upper_node_without_batch_endpoint_gets_single_deliveries(registered, upstream):
+    _, first = registered("transfer")
+    _, second = registered("mortgage")
+    report = relay_once()
+    assert upstream.batch_posts == 1  # asked once, answered 404, not asked again this pass
+    assert sorted(report.acked) == sorted([first.biz_msg_id, second.biz_msg_id])
+    assert sorted(body for _, body in upstream.requests) == sorted([first.xml_bytes, second.xml_bytes])

@@ -1,16 +1,19 @@
 """XSD generation: one schema per RecType and scheme, from the field spec.
 
 Sources, in this order: the quality app's table spec (`quality/rules/tables.csv`, appendix A of
-the reference: right, party and unit tables) and `business_tables.csv` next to this file (the
-业务 tables DJT_DJ_SL, DJF_DJ_*, same columns). Required flag Y → `use="required"`; C (required
+the reference: right, party and unit tables), `business_tables.csv` next to this file (the
+业务 tables DJT_DJ_SL, DJF_DJ_*, same columns) and `access_tables.csv` (appendix A tables only
+the messages need so far: 逻辑幢 KTT_FW_LJZ, 层 KTT_FW_C, 宗海 KTT_ZHJBXX and the land, sea,
+agricultural and forest right tables; the quality spec wins when it describes a table too).
+Required flag Y → `use="required"`; C (required
 under a condition a quality rule states) and N → optional. Dictionary fields enumerate the codes
 of the standards dictionary of the layout's version (2015 scheme → 2015 dictionaries, revised →
 2021). Numbers are xs:decimal / xs:integer with the spec's ＞0 / ≥0 bound, dates xs:dateTime,
 known code fields carry patterns (28-character unit code, 19-character parcel code, 6-digit
 area code, 10-digit 要素代码), text fields the 2015 database lengths we know.
 
-Tables the spec does not describe (e.g. KTT_FW_LJZ, KTT_FW_C, 宗海 tables) get a row type
-that requires YSDM and accepts other attributes unchecked; docs/exchange.md lists them.
+Tables no spec describes (KTF_*, ZD_K_103, ZH_K_105, KTT_GZW …) get a row type that requires
+YSDM and accepts other attributes unchecked; docs/exchange.md lists them.
 
 Rows are attribute-only elements; `<Data>` is a repeatable choice of the RecType's tables, so
 row order is free (XSD 1.0 `xs:all` cannot repeat an element). `<Head>` is an `xs:all`. That the
@@ -39,6 +42,8 @@ PATTERNS = {
     "GYDBDCDYH": UNIT_CODE,
     "XYDBDCDYH": UNIT_CODE,
     "ZDDM": PARCEL_CODE,
+    "ZHDM": PARCEL_CODE,
+    "ZHHDDM": PARCEL_CODE,
     "QXDM": r"\d{6}",
     "YSDM": r"\d{10}",
 }
@@ -87,7 +92,11 @@ HEAD_FIELDS: tuple[tuple[str, str, bool], ...] = (
 @cache
 def table_specs() -> dict[str, TableSpec]:
     """Every table the field spec describes: the quality spec plus the 业务 tables."""
-    return {**TABLES, **load_tables(XSD_DIR / "business_tables.csv")}
+    return {
+        **load_tables(XSD_DIR / "access_tables.csv"),
+        **TABLES,
+        **load_tables(XSD_DIR / "business_tables.csv"),
+    }
 
 
 def spec_for_element(element: str) -> TableSpec | None:

@@ -10,7 +10,7 @@ from bdcdj.hub.services.nodes import (
     region_covers,
 )
 from bdcdj.hub.services.receipts import Code, Receipt, Refusal
-from bdcdj.hub.services.receive import message_receive, original_id
+from bdcdj.hub.services.receive import message_receive, messages_receive_batch, original_id
 
 __all__ = [
     "Code",
@@ -19,6 +19,7 @@ __all__ = [
     "Refusal",
     "forward_enqueue",
     "message_receive",
+    "messages_receive_batch",
     "mirror_apply",
     "node_authenticate",
     "node_register",

@@ -81,7 +81,7 @@ def mirror_apply(*, message: ReceivedMessage, rows: Mapping[str, Sequence[Mappin
             region_code=message.region_code,
             table__in={table for table, _ in incoming},
             row_key__in={row_key for _, row_key in incoming},
-        )
+        ).order_by()  # no sort needed (the model's default ordering would add one)
     }
     created: list[MirrorRecord] = []
     updated: list[MirrorRecord] = []

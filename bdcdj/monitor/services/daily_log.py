@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -20,10 +21,12 @@ from django.utils import timezone
 from bdcdj.accounts.models import Tenant
 from bdcdj.exchange import signing
 from bdcdj.exchange.models import OutboxMessage, OutboxStatus
+from bdcdj.exchange.services import resend_requests_settle
 from bdcdj.exchange.services.relay import Answer, post
 from bdcdj.monitor.models import DailyLog, DailyLogStatus
 from bdcdj.monitor.services import logxml
 from bdcdj.monitor.services.logxml import AccessItem, DailyLogContent, RegisterItem
+from bdcdj.monitor.services.resend import resend_list_apply
 from bdcdj.register.models import Party, RegisterEvent, Right
 
 logger = logging.getLogger(__name__)
@@ -179,15 +182,32 @@ def post_log(url: str, body: bytes, *, region_code: str, signature: str) -> Answ
     )
 
 
-def parse_answer(body: bytes) -> tuple[str, str] | None:
-    """(responseLogCode, responseLogInfo) of a `<RespondLog>` answer, or None if unreadable."""
+@dataclass(frozen=True)
+class ParsedAnswer:
+    code: str
+    info: str
+    resend: list[logxml.ResendItem] | None  # None: the answer has no ResendList
+
+
+def parse_answer(body: bytes) -> ParsedAnswer | None:
+    """responseLogCode, responseLogInfo and the 补报 list of a `<RespondLog>`, None if unreadable."""
     try:
-        root = logxml.parse_xml(body, max_bytes=1024 * 1024)
+        root = logxml.parse_xml(body, max_bytes=10 * 1024 * 1024)
     except logxml.MessageError:
         return None
     if root.tag != "RespondLog":
         return None
-    return (root.findtext("responseLogCode") or "").strip(), (root.findtext("responseLogInfo") or "").strip()
+    return ParsedAnswer(
+        code=(root.findtext("responseLogCode") or "").strip(),
+        info=(root.findtext("responseLogInfo") or "").strip(),
+        resend=logxml.parse_resend_list(root) if root.find("ResendList") is not None else None,
+    )
+
+
+def _apply_resend_list(region_code: str, items: list[logxml.ResendItem]) -> None:
+    """The answer's 补报 list is the node's complete open list: queue it, settle the rest."""
+    resend_list_apply(region_code=region_code, items=[i for i in items if i.business_number])
+    resend_requests_settle(region_code=region_code, listed=[i.business_number for i in items])
 
 
 def _retryable(answer: Answer) -> bool:
@@ -219,7 +239,9 @@ def daily_log_send(
     parsed = parse_answer(answer.body) if answer.body else None
     log.sent_at = timezone.now()
     if parsed is not None:
-        log.response_code, log.response = parsed[0][:8], parsed[1]
+        log.response_code, log.response = parsed.code[:8], parsed.info
+        if parsed.code == SUCCESS_CODE and parsed.resend is not None:
+            _apply_resend_list(log.region_code, parsed.resend)
     else:
         log.response_code, log.response = "", answer.error or f"HTTP {answer.status}：应答无法解析"
     log.status = DailyLogStatus.ACKED if log.response_code == SUCCESS_CODE else DailyLogStatus.SENT

@@ -125,6 +125,65 @@ def render(content: DailyLogContent) -> bytes:
     return bytes(etree.tostring(root, encoding="UTF-8", xml_declaration=True, pretty_print=True))
 
 
+@dataclass(frozen=True)
+class ResendItem:
+    """One 登簿未接入 item the upper node sends back for 补报 (our extension of `RespondLog`:
+    `<ResendList totalNum><Resend AccessDate YWH BDCDYH BWID DJLX Reason/></ResendList>`)."""
+
+    day: dt.date | None
+    business_number: str
+    unit_code: str
+    biz_msg_id: str
+    registration_type: str
+    reason: str
+
+
+def render_resend_list(parent: etree._Element, items: Iterable[ResendItem]) -> None:
+    rows = list(items)
+    element = etree.SubElement(parent, "ResendList", totalNum=str(len(rows)))
+    for item in rows:
+        etree.SubElement(
+            element,
+            "Resend",
+            {
+                "AccessDate": item.day.strftime("%Y%m%d") if item.day else "",
+                "YWH": item.business_number,
+                "BDCDYH": item.unit_code,
+                "BWID": item.biz_msg_id,
+                "DJLX": item.registration_type,
+                "Reason": item.reason,
+            },
+        )
+
+
+def parse_resend_list(root: etree._Element) -> list[ResendItem]:
+    """The `ResendList` of a received `RespondLog` (none: empty list). Rows without 业务号 are
+    skipped; values are cut to the lengths the county stores."""
+    element = root.find("ResendList")
+    if element is None:
+        return []
+    items = []
+    for row in element:
+        if row.tag != "Resend" or not (row.get("YWH") or "").strip():
+            continue
+        raw_day = (row.get("AccessDate") or "").strip()
+        try:
+            day = dt.datetime.strptime(raw_day, "%Y%m%d").date() if _DATE.match(raw_day) else None
+        except ValueError:
+            day = None
+        items.append(
+            ResendItem(
+                day=day,
+                business_number=(row.get("YWH") or "").strip()[:64],
+                unit_code=(row.get("BDCDYH") or "").strip()[:40],
+                biz_msg_id=(row.get("BWID") or "").strip()[:40],
+                registration_type=(row.get("DJLX") or "").strip()[:4],
+                reason=(row.get("Reason") or "").strip()[:200],
+            )
+        )
+    return items
+
+
 class LogFormatError(MessageError):
     """A received 登簿日志 that cannot be read or does not have the §4.7 layout."""
 

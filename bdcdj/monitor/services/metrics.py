@@ -3,7 +3,8 @@ stored data and cached in `DailyMetric`; and the weighted score used by the mont
 
 * stability — 1 − refused deliveries ÷ all deliveries (received messages + `DeliveryFailure`);
 * completeness — registered items of the day's 登簿日志 that have an accepted message ÷ all;
-* consistency — from reconciliation; not available yet, stays None and is left out of scores;
+* consistency — the consistency of the node's last reconciliation run of the day (records of
+  either side that agree ÷ records compared, `reconcile.services`); None without a run;
 * timeliness — 登簿时间 (head CreateDate) → received_at: median, share within 1 hour and within
   1 working day (`core.workdays`);
 * standardisation — quality findings per message, share of messages rejected (XSD/quality);
@@ -24,6 +25,7 @@ from bdcdj.hub.models import DeliveryFailure, FailureKind, LowerNode, MessageSta
 from bdcdj.monitor.models import DailyMetric, ReceivedDailyLog
 from bdcdj.monitor.services.daily_log import local_day_bounds
 from bdcdj.quality.models import QualityFinding
+from bdcdj.reconcile.selectors import latest_run
 
 # Weights of the score (sum 100). Dimensions without data that day/month are left out and the
 # remaining weights are scaled up, so a node is never punished for a dimension not measured.
@@ -104,7 +106,8 @@ def metrics_compute(*, node: LowerNode, day: dt.date) -> DailyMetric:
         if log is None
         else (1.0 if not log.register_total else round(log.matched / log.register_total, 4))
     )
-    metric.consistency = None
+    run = latest_run(node_id=node.pk, day=day)
+    metric.consistency = None if run is None else round(run.consistency, 6)
     metric.messages = len(messages)
     delays = []
     within_hour = within_workday = 0

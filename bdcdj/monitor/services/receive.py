@@ -27,6 +27,7 @@ from bdcdj.hub.services.receipts import Code
 from bdcdj.monitor.models import DiscrepancyKind, LogDiscrepancy, ReceivedDailyLog
 from bdcdj.monitor.services import logxml
 from bdcdj.monitor.services.logxml import DailyLogContent, LogFormatError
+from bdcdj.monitor.services.resend import open_items
 
 logger = logging.getLogger(__name__)
 
@@ -46,14 +47,20 @@ class LogCode:
 
 @dataclass(frozen=True)
 class LogAnswer:
+    """`RespondLog`; an accepted log's answer also carries the node's open 补报 items
+    (`ResendList`, our extension — a reader of the plain §4.7 answer ignores it)."""
+
     code: str
     info: str
     http_status: int = 200
+    resend: tuple[logxml.ResendItem, ...] | None = None
 
     def to_xml(self) -> bytes:
         root = etree.Element("RespondLog")
         etree.SubElement(root, "responseLogCode").text = self.code
         etree.SubElement(root, "responseLogInfo").text = self.info[:4000]
+        if self.resend is not None:
+            logxml.render_resend_list(root, self.resend)
         return bytes(etree.tostring(root, encoding="UTF-8", xml_declaration=True))
 
 
@@ -124,7 +131,7 @@ def daily_log_receive(*, node: LowerNode, xml: bytes, signature: str) -> LogAnsw
         f"登簿未接入 {log.missing_count} 件，接入未登簿 {log.unregistered_count} 件"
     )
     logger.info("daily log received node=%s day=%s", node.region_code, log.day)
-    return LogAnswer(code=LogCode.OK, info=info)
+    return LogAnswer(code=LogCode.OK, info=info, resend=tuple(open_items(node=node)))
 
 
 @transaction.atomic

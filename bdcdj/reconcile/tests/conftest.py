@@ -1,1 +1,7 @@
-from bdcdj.hub.tests.conftest import county_node, fast_password_hashing, sender  # noqa: F401
+from bdcdj.hub.tests.conftest import (  # noqa: F401
+    county_node,
+    districts,
+    fast_password_hashing,
+    make_user,
+    sender,
+)

@@ -5,6 +5,7 @@ from django.core.management import call_command
 
 from bdcdj.hub.models import MirrorRecord
 from bdcdj.hub.tests.factories import COUNTY
+from bdcdj.reconcile.models import ReconcileRun
 from bdcdj.reconcile.tests.test_api_reconcile import _deliver
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -17,7 +18,7 @@ def test_reconcile_upstream_over_http_reports_agreement_then_the_difference(live
     settings.BDCDJ_NODE_TOKEN = sender.token
     out = io.StringIO()
     call_command("reconcile_upstream", stdout=out)
-    assert "核对一致" in out.getvalue()
+    assert "核对一致" in out.getvalue() and "一致率 100.0000%" in out.getvalue()
 
     row = MirrorRecord.objects.filter(region_code=COUNTY).order_by("id").first()
     MirrorRecord.objects.filter(pk=row.pk).update(record_hash="f" * 64)
@@ -27,3 +28,6 @@ def test_reconcile_upstream_over_http_reports_agreement_then_the_difference(live
     assert exit_info.value.code == 1
     assert f"内容不一致：{row.table}|{row.row_key}" in out.getvalue()
     assert "共 1 处不一致" in out.getvalue()
+    first, second = ReconcileRun.objects.order_by("id")
+    assert (first.differences, second.differences, second.changed) == (0, 1, 1)
+    assert second.difference_rows.get().mirror_record_id == row.pk

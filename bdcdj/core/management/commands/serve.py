@@ -47,6 +47,8 @@ class Command(BaseCommand):
             )
         if not opts["no_worker"] and settings.BDCDJ_UPSTREAM_URL:
             children["relay"] = subprocess.Popen([py, "manage.py", "relay"])
+        if settings.BDCDJ_SHARING_SIMULATOR:
+            children["sharing-simulator"] = _start_sharing_simulator(py)
         self.stdout.write(f"bdcdj 已启动：http://{opts['host']}:{opts['port']}/  （Ctrl+C 停止）")
 
         stopping = False
@@ -75,3 +77,18 @@ class Command(BaseCommand):
             except subprocess.TimeoutExpired:
                 child.kill()
         sys.exit(code)
+
+
+def _start_sharing_simulator(py: str) -> "subprocess.Popen[bytes]":
+    """部门共享模拟服务 (docs/sharing.md): on in development unless BDCDJ_SHARING_SIMULATOR=0;
+    the department rows are pointed at it."""
+    from urllib.parse import urlsplit
+
+    from bdcdj.sharing.services import sharing_setup
+
+    url = urlsplit(settings.BDCDJ_SHARING_SIMULATOR_URL)
+    sharing_setup(base_url=settings.BDCDJ_SHARING_SIMULATOR_URL, repoint=True)
+    data = str(settings.VAR_DIR / "sharing-sim.sqlite3")
+    host, port = url.hostname or "127.0.0.1", str(url.port or 8201)
+    command = [py, "-m", "bdcdj.sharing.simulator", "--host", host, "--port", port, "--data", data]
+    return subprocess.Popen(command)

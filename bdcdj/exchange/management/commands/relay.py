@@ -1,4 +1,6 @@
-"""The relay loop: deliver pending access messages upward (docs/exchange.md §Relay)."""
+"""The relay loop: deliver pending access messages upward (docs/exchange.md §Relay) and, every
+`--pull-interval` seconds, fetch what comes back down: the upper node's 补报 list and rejections
+by a higher level of messages the upper node forwarded."""
 
 import signal
 import time
@@ -8,20 +10,39 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from bdcdj.exchange.services import relay_once
+from bdcdj.exchange.services.upstream import upstream_receipts_pull
 from bdcdj.hub.services.forward import forward_sweep
+from bdcdj.monitor.services.resend import resend_list_pull
 
 
 class Command(BaseCommand):
-    help = "向上级节点发送待上报的接入报文"
+    help = "向上级节点发送待上报的接入报文，并定时拉取上级的补报清单与上级拒收回执"
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--once", action="store_true", help="只处理一轮后退出")
         parser.add_argument("--interval", type=float, default=2.0, help="两轮之间的间隔（秒）")
         parser.add_argument("--limit", type=int, default=50, help="每轮最多发送的报文数")
+        parser.add_argument(
+            "--pull-interval",
+            type=float,
+            default=None,
+            help="拉取补报清单与上级拒收回执的间隔（秒，默认 BDCDJ_UPSTREAM_PULL_SECONDS；0 不拉取）",
+        )
+
+    def _pull(self) -> None:
+        receipts = upstream_receipts_pull()
+        if receipts.applied:
+            self.stdout.write(f"上级拒收回执 {len(receipts.applied)} 条已应用")
+        resend = resend_list_pull()
+        if resend.listed:
+            self.stdout.write(f"上级补报清单 {resend.listed} 条")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         if not settings.BDCDJ_UPSTREAM_URL:
             raise CommandError("未配置 BDCDJ_UPSTREAM_URL，无法上报")
+        pull_every = opts["pull_interval"]
+        if pull_every is None:
+            pull_every = float(settings.BDCDJ_UPSTREAM_PULL_SECONDS)
         stopping = False
 
         def stop(*_: object) -> None:
@@ -31,6 +52,7 @@ class Command(BaseCommand):
         if not opts["once"]:
             signal.signal(signal.SIGTERM, stop)
             signal.signal(signal.SIGINT, stop)
+        last_pull = float("-inf")
         while True:
             # Forward items a receiver could not hand over at once (e.g. after a crash) go first.
             handed = forward_sweep()
@@ -42,6 +64,9 @@ class Command(BaseCommand):
                     f"发送 {report.claimed}：成功 {len(report.acked)}，失败 {len(report.rejected)}，"
                     f"重试 {len(report.retried)}，异常 {len(report.failed)}，等待 {len(report.blocked)}"
                 )
+            if pull_every > 0 and time.monotonic() - last_pull >= pull_every:
+                self._pull()
+                last_pull = time.monotonic()
             if opts["once"] or stopping:
                 return
             time.sleep(opts["interval"])
