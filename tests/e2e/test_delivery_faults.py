@@ -12,7 +12,6 @@ takes seconds instead of the production two minutes.
 from __future__ import annotations
 
 import signal
-import socket
 import sqlite3
 import sys
 import time
@@ -20,6 +19,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.e2e.nodes import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -33,12 +34,6 @@ ROUNDS = 3
 PER_ROUND = 6  # deliveries to wait for before killing
 ROUND_SECONDS = 30
 FINAL_SECONDS = 60
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def count(db: Path, sql: str) -> int:

@@ -9,7 +9,6 @@ message must end up exactly once, accepted, at both upper nodes.
 
 from __future__ import annotations
 
-import socket
 import sqlite3
 import sys
 import time
@@ -17,6 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.e2e.nodes import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -26,12 +27,6 @@ from demo_nodes import Network, NodeSpec  # noqa: E402
 pytestmark = pytest.mark.slow
 
 DELIVERY_SECONDS = 60
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture

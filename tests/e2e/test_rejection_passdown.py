@@ -11,7 +11,6 @@ city, supersedes the refused forward there, and its own refusal comes back down 
 
 from __future__ import annotations
 
-import socket
 import sqlite3
 import sys
 import time
@@ -19,6 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.e2e.nodes import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -30,12 +31,6 @@ pytestmark = pytest.mark.slow
 SECONDS = 90
 READY_SECONDS = 300  # three nodes start one after the other on a shared two-core machine
 FAST_PULL = (("BDCDJ_UPSTREAM_PULL_SECONDS", "1"),)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
