@@ -1,7 +1,7 @@
 """Portal pages under 200 concurrent simulated users, over loopback HTTP.
 
 The portal is served by gunicorn from the venv against its own PostgreSQL database
-(`bdcdj_h_portal_bench`, created and migrated here; never the shared bench database). The
+(`bdcdj_bench_portal`, created and migrated here; never the shared bench database). The
 database is prepared in a subprocess: a district, its default workflows, verified citizens each
 with two online 转移 applications (made through `application_submit`) and a portal session per
 citizen. Then 200 client threads, each with its own keep-alive `http.client` connection, loop
@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-DATABASE = "bdcdj_h_portal_bench"
+DATABASE = "bdcdj_bench_portal"
 DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
 USERS = 200
 SECONDS = 30
