@@ -245,6 +245,8 @@ BDCDJ_COURIER_KEYS = env_str("BDCDJ_COURIER_KEYS", "" if PRODUCTION else DEV_COU
 BDCDJ_CHANNEL_BATCH_MAX = env_int("BDCDJ_CHANNEL_BATCH_MAX", 50)
 BDCDJ_PAYMENT_PROVIDER = env_str("BDCDJ_PAYMENT_PROVIDER", "simulator")
 BDCDJ_PAYMENT_URL = env_str("BDCDJ_PAYMENT_URL", "http://127.0.0.1:8202")
+# `manage.py serve` starts the provider simulator at BDCDJ_PAYMENT_URL (development only by default).
+BDCDJ_PAYMENT_SIMULATOR = env_bool("BDCDJ_PAYMENT_SIMULATOR", BDCDJ_ENV == "development")
 BDCDJ_PAYMENT_MERCHANT = env_str("BDCDJ_PAYMENT_MERCHANT", "BDCDJ-340121")
 DEV_PAYMENT_SECRET = "dev-payment-secret-do-not-use-in-production"
 BDCDJ_PAYMENT_SECRET = env_str("BDCDJ_PAYMENT_SECRET", DEV_PAYMENT_SECRET)

@@ -49,6 +49,8 @@ class Command(BaseCommand):
             children["relay"] = subprocess.Popen([py, "manage.py", "relay"])
         if settings.BDCDJ_SHARING_SIMULATOR:
             children["sharing-simulator"] = _start_sharing_simulator(py)
+        if settings.BDCDJ_PAYMENT_SIMULATOR and settings.BDCDJ_PAYMENT_PROVIDER == "simulator":
+            children["payment-simulator"] = _start_payment_simulator(py)
         self.stdout.write(f"bdcdj 已启动：http://{opts['host']}:{opts['port']}/  （Ctrl+C 停止）")
 
         stopping = False
@@ -92,3 +94,13 @@ def _start_sharing_simulator(py: str) -> "subprocess.Popen[bytes]":
     host, port = url.hostname or "127.0.0.1", str(url.port or 8201)
     command = [py, "-m", "bdcdj.sharing.simulator", "--host", host, "--port", port, "--data", data]
     return subprocess.Popen(command)
+
+
+def _start_payment_simulator(py: str) -> "subprocess.Popen[bytes]":
+    """支付渠道模拟器 (docs/payments.md) at BDCDJ_PAYMENT_URL, on in development unless
+    BDCDJ_PAYMENT_SIMULATOR=0."""
+    from urllib.parse import urlsplit
+
+    url = urlsplit(settings.BDCDJ_PAYMENT_URL)
+    host, port = url.hostname or "127.0.0.1", str(url.port or 8202)
+    return subprocess.Popen([py, "-m", "bdcdj.payments.simulator", "--host", host, "--port", port])
