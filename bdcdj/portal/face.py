@@ -11,17 +11,17 @@ from typing import Protocol
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from bdcdj.portal.gateways import CheckResult, sharing_check
+from bdcdj.sharing.services import CheckOutcome, check
 
 
 class FaceChecker(Protocol):
-    def check(self, *, id_number: str, image: bytes, operator: str) -> CheckResult: ...
+    def check(self, *, id_number: str, image: bytes, operator: str) -> CheckOutcome: ...
 
 
 class SharingFaceChecker:
-    def check(self, *, id_number: str, image: bytes, operator: str) -> CheckResult:
+    def check(self, *, id_number: str, image: bytes, operator: str) -> CheckOutcome:
         digest = hashlib.sha3_256(image).hexdigest()
-        return sharing_check(
+        return check(
             kind="identity.face", params={"id_number": id_number, "image_sha3": digest}, operator=operator
         )
 

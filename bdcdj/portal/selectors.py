@@ -30,6 +30,7 @@ from bdcdj.cases.models import (
     Stage,
 )
 from bdcdj.cases.workflows import BusinessType, business_types
+from bdcdj.certs.selectors import certificate_latest_pdf
 from bdcdj.core.errors import NotFound
 from bdcdj.portal.models import (
     Application,
@@ -245,10 +246,6 @@ def citizen_file(*, citizen: Citizen, case_id: int, kind: str, file_id: int) -> 
         certificate = case.certificates.filter(pk=file_id, rendered_at__isnull=False).first()
         if certificate is None:
             raise missing
-        try:
-            from bdcdj.certs.selectors import certificate_latest_pdf
-        except ImportError as exc:
-            raise NotFound(code="certs_unavailable", message="电子证照服务暂不可用") from exc
         pdf = certificate_latest_pdf(certificate=certificate)
         if pdf is None:
             raise missing

@@ -25,10 +25,10 @@ from bdcdj.accounts.services import audit_record
 from bdcdj.core.errors import Conflict, Forbidden, InvalidInput, invalid_fields
 from bdcdj.portal import sms
 from bdcdj.portal.face import face_checker
-from bdcdj.portal.gateways import CheckResult, identity_check
 from bdcdj.portal.models import Citizen, LoginGuard, SmsCode, SmsPurpose
 from bdcdj.portal.services import keys
 from bdcdj.portal.services.errors import RateLimited, ServiceUnavailable
+from bdcdj.sharing.services import CheckOutcome, identity_verify
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 CODE_DIGITS = 6
@@ -74,7 +74,7 @@ def _minutes_left(until: datetime, now: datetime) -> int:
 
 
 def _require_pass(
-    result: CheckResult, *, phone: str, action: str, kind: str, failure: str, field: str
+    result: CheckOutcome, *, phone: str, action: str, kind: str, failure: str, field: str
 ) -> None:
     """A check that could not run is a 503; one that failed is audited and refused on `field`."""
     if result.status == "unavailable":
@@ -260,7 +260,7 @@ def citizen_verify(*, citizen: Citizen, name: str, id_number: str) -> Citizen:
             code="id_bound", message="该身份证号已绑定其他账号", fields={"id_number": "已绑定其他账号"}
         )
     phone = pii.decrypt_text(citizen.phone_enc)
-    result = identity_check(name=name, id_number=id_number, operator=_operator(phone))
+    result = identity_verify(name=name, id_number=id_number, operator=_operator(phone))
     _require_pass(
         result,
         phone=phone,

@@ -16,7 +16,6 @@ from bdcdj.accounts import pii
 from bdcdj.cases.services.applications import workflow_fields
 from bdcdj.cases.workflows import BusinessType
 from bdcdj.core.errors import DomainError
-from bdcdj.portal.gateways import properties_for
 from bdcdj.portal.models import Citizen
 from bdcdj.portal.selectors import guide_categories
 from bdcdj.portal.services import Upload, application_submit
@@ -28,6 +27,7 @@ from bdcdj.portal.services.applications import (
     workflow_for,
 )
 from bdcdj.portal.views.common import citizen_page, render_page, the_citizen
+from bdcdj.query.selectors import properties_of
 
 OTHER_ROWS = 3
 OTHER_ATTRS = ("role", "party_type", "name", "id_type", "id_number", "share")
@@ -117,8 +117,8 @@ def _uploads(request: HttpRequest, materials: list[dict[str, Any]]) -> list[Uplo
 def _context(citizen: Citizen, region: str, bt: BusinessType) -> dict[str, Any]:
     workflow = workflow_for(region_code=region, business_type=bt.code)
     specs = workflow_fields(bt, workflow.custom_fields)
-    own = properties_for(id_number=pii.decrypt_text(citizen.id_number_enc)) if citizen.is_verified else None
-    properties = [p for p in own.items if p.region_code == region] if own and own.available else []
+    own = properties_of(id_number=pii.decrypt_text(citizen.id_number_enc)) if citizen.is_verified else []
+    properties = [p for p in own if p.region_code == region]
     rights = {
         spec.code: [p for p in properties if p.right_kind == spec.right_kind]
         for spec in specs
@@ -131,7 +131,6 @@ def _context(citizen: Citizen, region: str, bt: BusinessType) -> dict[str, Any]:
         "specs": specs,
         "rights": rights,
         "properties": properties,
-        "properties_unavailable": own is not None and not own.available,
         "roles": roles,
         "own_roles": [(p.role, p.label) for p in bt.parties] + [("applicant", "申请人")],
         "materials": [m for m in workflow.materials if m["code"] != GENERATED_MATERIAL],
