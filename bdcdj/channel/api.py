@@ -16,6 +16,7 @@ from ninja.security import APIKeyHeader
 
 from bdcdj.accounts.services import audit_record
 from bdcdj.cases.models import Case
+from bdcdj.certs.selectors import certificate_latest_pdf
 from bdcdj.channel.models import ApiKey, ChannelItem, Institution, Scope
 from bdcdj.channel.schemas import BatchIn, BatchOut, HandoverBatchIn, ItemPageOut, ItemStatusOut, PaymentOut
 from bdcdj.channel.selectors import case_progress, item_get, items_for_institution
@@ -188,13 +189,4 @@ def certificate_pdf(request: HttpRequest, key: str, certificate_id: int) -> Any:
 
 
 def _pdf(certificate: Any) -> bytes | None:
-    from django.apps import apps
-
-    if apps.is_installed("bdcdj.certs"):
-        from bdcdj.certs.selectors import certificate_latest_pdf
-
-        return certificate_latest_pdf(certificate=certificate)
-    if not certificate.file:
-        return None
-    with certificate.file.open("rb") as handle:
-        return bytes(handle.read())
+    return certificate_latest_pdf(certificate=certificate)

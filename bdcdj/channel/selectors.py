@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, Q, QuerySet
 from django.urls import reverse
@@ -67,9 +66,7 @@ def items_for_institution(*, institution: Institution, kind: str = "", page: int
 def _rendered(certificate: object) -> bool:
     if getattr(certificate, "rendered_at", None) is None:
         return False
-    if apps.is_installed("bdcdj.certs"):
-        return bool(certificate.versions.exists())  # type: ignore[attr-defined]
-    return bool(certificate.file)  # type: ignore[attr-defined]
+    return bool(certificate.versions.exists())  # type: ignore[attr-defined]
 
 
 def case_progress(*, case: Case, key: str) -> CaseProgress:

@@ -3,12 +3,9 @@ its orders, and the tax status of a transfer."""
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.apps import apps
 from django.db.models import Sum
 from django.urls import reverse
 
@@ -16,6 +13,8 @@ from bdcdj.cases.models import Case
 from bdcdj.cases.workflows import business_type_get
 from bdcdj.core.errors import NotFound
 from bdcdj.payments.models import OrderStatus, PaymentOrder
+from bdcdj.sharing.models import SharingCheck
+from bdcdj.sharing.services import check
 
 ZERO = Decimal("0.00")
 TAX_UNAVAILABLE = "税务状态暂不可用"
@@ -73,19 +72,11 @@ def is_transfer(case: Case) -> bool:
 
 def tax_status(*, case: Case, operator: str) -> str:
     """税务协同: the tax status of a transfer ("" for other businesses). The latest archived check
-    of the case is shown; without one a check is started (answered by the worker). "税务状态暂不可用"
-    when the sharing app is not installed."""
+    of the case is shown; without one a check is started (answered by the worker)."""
     if not is_transfer(case):
         return ""
-    if importlib.util.find_spec("bdcdj.sharing") is None or not apps.is_installed("bdcdj.sharing"):
-        return TAX_UNAVAILABLE
-    model = apps.get_model("sharing", "SharingCheck")
-    latest = model.objects.filter(case=case, kind=TAX_KIND).order_by("-created_at", "-id").first()
+    latest = SharingCheck.objects.filter(case=case, kind=TAX_KIND).order_by("-created_at", "-id").first()
     if latest is None:
-        try:
-            check = importlib.import_module("bdcdj.sharing.services").check
-        except (ImportError, AttributeError):
-            return TAX_UNAVAILABLE
         unit = case.units.order_by("order").values_list("unit_code", flat=True).first() or ""
         outcome = check(
             kind=TAX_KIND,

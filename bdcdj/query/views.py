@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.apps import apps
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -19,6 +18,7 @@ from bdcdj.accounts.services import audit_record
 from bdcdj.cases.models import Case
 from bdcdj.certs import ratelimit, storage
 from bdcdj.core.errors import DomainError, Forbidden, InvalidInput, NotFound
+from bdcdj.portal.selectors import citizen_owns_case, current_citizen
 from bdcdj.query.models import ProofKind, Shipment
 from bdcdj.query.selectors import proof_get, proofs_for_user, public_query
 from bdcdj.query.services.proofs import proof_issue_by_staff, proof_issue_for_citizen
@@ -69,11 +69,7 @@ def public(request: HttpRequest) -> HttpResponse:
 
 
 def _citizen(request: HttpRequest) -> Any:
-    """The portal citizen (contract: `bdcdj.portal.selectors.current_citizen`), or None."""
-    if not apps.is_installed("bdcdj.portal"):
-        return None
-    from bdcdj.portal.selectors import current_citizen  # type: ignore[import-not-found,unused-ignore]
-
+    """The citizen logged in to the portal, or None."""
     return current_citizen(request=request)
 
 
@@ -247,9 +243,7 @@ def shipment(request: HttpRequest, shipment_id: int) -> HttpResponse:
             user_can(user=request.user, page="cases.queue")
             or user_can(user=request.user, page="cases.certify")
         )
-    if row is not None and not allowed and apps.is_installed("bdcdj.portal"):
-        from bdcdj.portal.selectors import citizen_owns_case  # type: ignore[import-not-found,unused-ignore]
-
+    if row is not None and not allowed:
         allowed = bool(citizen_owns_case(request=request, case_id=row.case_id))
     if row is None or not allowed:
         return render(request, "query/error.html", {"error": "未找到该邮寄记录"}, status=404)
