@@ -26,11 +26,12 @@ class Severity(models.TextChoices):
 
 class Stage(models.TextChoices):
     """Where rows come from: a registration at 登簿, an access message received from a lower
-    node, or a row of a legacy (存量) import."""
+    node, a row of a legacy (存量) import, or a parcel shape from 权籍调查 (survey)."""
 
     REGISTER = "register", "登簿"
     INGEST = "ingest", "报文接入"
     STOCK = "stock", "存量导入"
+    SURVEY = "survey", "权籍调查图形"
 
 
 @dataclass(frozen=True, kw_only=True)

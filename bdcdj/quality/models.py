@@ -15,6 +15,7 @@ class SubjectType(models.TextChoices):
     CASE = "case", "登记业务"
     MESSAGE = "message", "接入报文"
     STOCK_ROW = "stock_row", "存量数据"
+    PARCEL = "parcel", "宗地/宗海"
 
 
 class QualityFinding(RegionScoped):

@@ -292,3 +292,18 @@ def party_display(*, user: AnyUser, party: Party) -> dict[str, Any]:
     )
     shown.update(name=name, id_number=id_number, phone=phone, masked=False)
     return shown
+
+
+def parcels_current_right_kinds(*, user: AnyUser, parcel_ids: list[int]) -> dict[int, frozenset[str]]:
+    """For each parcel, the kinds of the current rights on any of its units (title, mortgage,
+    seizure, objection …), in one query; parcels of other districts are left out."""
+    units = Unit.objects.filter(parcel_id__in=parcel_ids).values("id")
+    rows = (
+        Right.objects.filter(region_code__in=_tenants(user), unit_id__in=units, status=RightStatus.CURRENT)
+        .values_list("unit__parcel_id", "kind")
+        .distinct()
+    )
+    kinds: dict[int, set[str]] = {}
+    for parcel_id, kind in rows:
+        kinds.setdefault(parcel_id, set()).add(kind)
+    return {parcel_id: frozenset(found) for parcel_id, found in kinds.items()}

@@ -94,9 +94,20 @@ class Rule:
         return "；".join(parts)
 
 
-def _choices(rule_id: str, raw: Any, allowed: tuple[str, ...] | list[str], what: str) -> frozenset[str]:
+# A rule without `stages` checks the rows of 登簿, message ingest and stock import; the survey
+# stage (parcel shapes) runs only the rules that name it.
+DEFAULT_STAGES = (Stage.REGISTER.value, Stage.INGEST.value, Stage.STOCK.value)
+
+
+def _choices(
+    rule_id: str,
+    raw: Any,
+    allowed: tuple[str, ...] | list[str],
+    what: str,
+    default: tuple[str, ...] | list[str] | None = None,
+) -> frozenset[str]:
     if raw is None:
-        return frozenset(allowed)
+        return frozenset(allowed if default is None else default)
     values = raw if isinstance(raw, list) else [raw]
     result = frozenset(str(v) for v in values)
     unknown = result - set(allowed)
@@ -176,7 +187,7 @@ def _rule(raw: Any, all_tables: dict[str, TableSpec]) -> Rule:
         severity=severity,
         kind=kind,
         tables=tables,
-        stages=_choices(rule_id, raw.get("stages"), Stage.values, "检查环节"),
+        stages=_choices(rule_id, raw.get("stages"), Stage.values, "检查环节", DEFAULT_STAGES),
         versions=_choices(rule_id, raw.get("versions"), VERSIONS, "标准版本"),
         rectypes=rectypes,
         overrides=_overrides(rule_id, raw.get("overrides")),

@@ -118,6 +118,17 @@ class SumParams:
     tolerance: Decimal
 
 
+@dataclass(frozen=True)
+class ShapeAreaParams:
+    tolerance_ratio: Decimal
+    tolerance_m2: Decimal
+
+
+@dataclass(frozen=True)
+class ShapeOverlapParams:
+    tolerance_m2: Decimal
+
+
 class _Reader:
     """Typed access to one rule's params with messages that name the rule."""
 
@@ -326,6 +337,17 @@ def _sum(r: _Reader) -> SumParams:
     )
 
 
+def _shape_area(r: _Reader) -> ShapeAreaParams:
+    return ShapeAreaParams(
+        tolerance_ratio=r.decimal(r.get("tolerance_ratio"), "tolerance_ratio"),
+        tolerance_m2=r.decimal(r.get("tolerance_m2"), "tolerance_m2"),
+    )
+
+
+def _shape_overlap(r: _Reader) -> ShapeOverlapParams:
+    return ShapeOverlapParams(tolerance_m2=r.decimal(r.get("tolerance_m2"), "tolerance_m2"))
+
+
 PARSERS: dict[str, Callable[[_Reader], Any]] = {
     "required": _none,
     "field_format": _none,
@@ -339,6 +361,8 @@ PARSERS: dict[str, Callable[[_Reader], Any]] = {
     "numeric_constraint": _constraint,
     "unit_right_consistency": _consistency,
     "sum_equals": _sum,
+    "shape_area": _shape_area,
+    "shape_overlap": _shape_overlap,
 }
 KINDS = frozenset(PARSERS)
 

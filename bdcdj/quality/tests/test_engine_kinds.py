@@ -95,6 +95,7 @@ def test_rule_is_quiet_on_a_near_miss(db, rule_id, changes):
 
 def test_every_catalogue_rule_has_a_firing_case():
     covered = {c[0] for c in FIRES} | {"Q-YGDJ-001", "Q-YGDJ-002", "Q-CFDJ-001", "Q-AREA-004"}
+    covered |= {"Q-GEO-001", "Q-GEO-002"}  # shapes: bdcdj/cadastre/tests/test_services_geometry.py
     assert {rule.id for rule in CATALOGUE} <= covered
 
 

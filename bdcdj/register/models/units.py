@@ -25,10 +25,23 @@ class Parcel(RegionScoped):
     parcel_type_letter = models.CharField("宗地类型特征码", max_length=1)
     status = models.CharField("状态", max_length=1, choices=UnitStatus.choices, default=UnitStatus.VALID)
     created_at = models.DateTimeField("入库时间", auto_now_add=True)
+    # 宗地/宗海图形 (权籍调查成果): WKT in a projected CGCS2000 CRS, with its bounding box cached
+    # for window queries. Written only by `cadastre.services.parcel_geometry_set`, never by `record`.
+    geometry_wkt = models.TextField("图形（WKT）", blank=True, default="")
+    geometry_epsg = models.PositiveIntegerField("图形坐标系（EPSG）", null=True, blank=True)
+    geometry_area = models.FloatField("图形面积（平方米）", null=True, blank=True)
+    bbox_minx = models.FloatField("外接矩形最小X", null=True, blank=True)
+    bbox_miny = models.FloatField("外接矩形最小Y", null=True, blank=True)
+    bbox_maxx = models.FloatField("外接矩形最大X", null=True, blank=True)
+    bbox_maxy = models.FloatField("外接矩形最大Y", null=True, blank=True)
+    geometry_updated_at = models.DateTimeField("图形更新时间", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "宗地/宗海"
         ordering = ["code"]
+        indexes = [
+            models.Index(fields=["region_code", "bbox_minx", "bbox_miny"], name="parcel_bbox"),
+        ]
 
     def __str__(self) -> str:
         return self.code
