@@ -36,7 +36,7 @@ def _row_defaults(kind: str) -> dict[str, Any]:
 
 
 SECTION_OF = {"step": "steps", "material": "materials", "fee": "fees", "field": "custom_fields"}
-BOOL_ATTRS = {"required", "waivable"}
+BOOL_ATTRS = {"required", "waivable", "auto"}
 
 
 def _choices_text(choices: Any) -> str:
@@ -88,6 +88,7 @@ class WorkflowForm:
                 "actions": list(s.get("actions", [])),
                 "next": s.get("next", ""),
                 "back_to": s.get("back_to", ""),
+                "auto": bool(s.get("auto")),
                 "templates": "\n".join(templates.get(s.get("code", ""), [])),
             }
             for s in definition.get("steps", [])
@@ -139,6 +140,8 @@ class WorkflowForm:
             for link in ("next", "back_to"):
                 if row.get(link):
                     step[link] = row[link]
+            if row.get("auto"):
+                step["auto"] = True  # 自动办理 (cases.services.automation); kept on republish
             steps.append(step)
             lines = [line.strip() for line in str(row.get("templates", "")).splitlines() if line.strip()]
             if lines:

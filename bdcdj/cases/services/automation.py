@@ -3,7 +3,9 @@
 A district may mark review, register and certify steps of a workflow `auto: true`.
 `case_auto_advance` then takes the case through those steps as the district's system user while
 the case is clean — required materials present, fees paid or waived, no blocking quality
-finding, shared checks (if any were made) ok — recording the opinion "系统自动审核通过：<理由>".
+finding, shared checks (if any were made) ok, and at 审核 the 智能审核 verdict of
+bdcdj.recognition (every finding a match for business types its rules let decide alone, no
+mismatch for the others) — recording the opinion "系统自动审核通过：<理由>".
 It stops at the first step that is not auto or not clean and leaves the reason on the timeline
 for staff. It runs in the worker (`auto_advance_task`), scheduled after 受理 and after payment.
 """
@@ -121,8 +123,27 @@ def _quality(case: Case, by: User) -> tuple[bool, str]:
     return True, "质检无阻断问题"
 
 
-def _clean(case: Case, step: dict, by: User) -> tuple[bool, list[str]]:
-    """Whether the case may pass `step` without a person, and the reasons either way."""
+def _recognition(case: Case, by: User, evidence: dict[str, object]) -> tuple[bool, str]:
+    """智能审核 (bdcdj.recognition, when installed): the materials compared with the application,
+    the register and shared checks; the archived run is the evidence of the decision."""
+    if not apps.is_installed("bdcdj.recognition"):
+        return True, ""
+    verdict = importlib.import_module("bdcdj.recognition.services").auto_verdict(case=case, by=by)
+    if verdict.run is not None:
+        evidence.update(
+            recognition_run=verdict.run.pk,
+            inputs_digest=verdict.run.inputs_digest,
+            rules_version=verdict.run.rules_version,
+        )
+    return verdict.ok, verdict.reason
+
+
+def _clean(
+    case: Case, step: dict, by: User, evidence: dict[str, object] | None = None
+) -> tuple[bool, list[str]]:
+    """Whether the case may pass `step` without a person, and the reasons either way; what was
+    relied on (rules, digests of the inputs) is added to `evidence` for the audit trail."""
+    evidence = {} if evidence is None else evidence
     reasons: list[str] = []
     if case.assigned_to_id is not None:
         return False, ["已指定人工办理人"]
@@ -133,6 +154,8 @@ def _clean(case: Case, step: dict, by: User) -> tuple[bool, list[str]]:
     checks: list[Callable[[Case], tuple[bool, str]]] = [_fees_settled, _shared_checks]
     if step["kind"] != StepKind.CERTIFY:
         checks.append(lambda c: _quality(c, by))
+    if step["kind"] == StepKind.REVIEW:
+        checks.append(lambda c: _recognition(c, by, evidence))
     for check in checks:
         ok, reason = check(case)
         if not ok:
@@ -205,7 +228,8 @@ def case_auto_advance(*, case: Case) -> AutoResult:
                 result.reason = f"“{step['name']}”环节须人工办理"
                 _note(case, result.reason, by=by)
             return result
-        clean, reasons = _clean(case, step, by)
+        evidence: dict[str, object] = {}
+        clean, reasons = _clean(case, step, by, evidence)
         if not clean:
             result.reason = reasons[0]
             _note(case, result.reason, by=by)
@@ -223,7 +247,7 @@ def case_auto_advance(*, case: Case) -> AutoResult:
             object_type="cases.case",
             object_id=case.number,
             region_code=case.region_code,
-            detail={"step": step["code"], "kind": step["kind"]},
+            detail={"step": step["code"], "kind": step["kind"], "rules": reasons, **evidence},
         )
         result.steps.append(step["code"])
     return result

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -60,6 +61,15 @@ def _findings(request: HttpRequest, number: str) -> list[Any]:
         return []
 
 
+def _recognition_opinion(case: Any) -> str:
+    """The 审核意见 drafted by 智能审核 (bdcdj.recognition) at this step, to pre-fill the form."""
+    if not apps.is_installed("bdcdj.recognition"):
+        return ""
+    from bdcdj.recognition.selectors import latest_opinion
+
+    return latest_opinion(case=case)
+
+
 def _review_results(step: dict[str, Any]) -> list[tuple[str, str]]:
     allowed = set(step.get("actions", []))
     if step["kind"] == StepKind.REGISTER:
@@ -109,8 +119,14 @@ def case_context(
         "error": error,
         "field_errors": field_errors,
         "blocking": error.fields if error is not None and error.code == "quality_blocking" else {},
-        "posted": posted if posted is not None else {},
+        "posted": posted if posted is not None else _prefill(case, actions),
+        "recognition_panel": apps.is_installed("bdcdj.recognition"),
     }
+
+
+def _prefill(case: Any, actions: set[str]) -> dict[str, str]:
+    text = _recognition_opinion(case) if "review" in actions else ""
+    return {"text": text} if text else {}
 
 
 @staff_page
