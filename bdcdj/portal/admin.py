@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from bdcdj.portal.models import Appointment, Citizen, Office, Rating, Slot, Window
+from bdcdj.portal.models import (
+    Appointment,
+    Citizen,
+    CollectionCode,
+    KioskDevice,
+    Office,
+    Rating,
+    Slot,
+    Window,
+)
 
 
 class WindowInline(admin.TabularInline):
@@ -54,11 +63,36 @@ class CitizenAdmin(admin.ModelAdmin):
 class AppointmentAdmin(admin.ModelAdmin):
     list_display = ("slot", "region_code", "status", "created_at")
     list_filter = ("status", "region_code")
-    raw_id_fields = ("citizen", "slot", "marked_by")
+    raw_id_fields = ("citizen", "slot", "marked_by", "window", "served_by")
 
 
 @admin.register(Rating)
 class RatingAdmin(admin.ModelAdmin):
-    list_display = ("case", "business_type", "score", "created_at")
-    list_filter = ("score", "business_type")
-    raw_id_fields = ("case", "citizen")
+    list_display = ("case", "business_type", "channel", "office", "window", "score", "created_at")
+    list_filter = ("score", "channel", "business_type")
+    raw_id_fields = ("case", "citizen", "office", "window", "appointment", "device")
+
+
+@admin.register(KioskDevice)
+class KioskDeviceAdmin(admin.ModelAdmin):
+    """Register terminals with `manage.py kiosk_register` (it shows the secret once); here
+    they can be switched off or moved to another window."""
+
+    list_display = ("device_id", "name", "office", "window", "is_active", "last_seen_at")
+    list_filter = ("is_active", "region_code")
+    fields = ("device_id", "name", "office", "window", "is_active", "created_at", "last_seen_at")
+    readonly_fields = ("device_id", "office", "created_at", "last_seen_at")
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+
+@admin.register(CollectionCode)
+class CollectionCodeAdmin(admin.ModelAdmin):
+    list_display = ("case", "region_code", "created_at", "expires_at", "used_at", "revoked_at")
+    list_filter = ("region_code",)
+    fields = ("case", "created_at", "expires_at", "used_at", "revoked_at", "device")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: object) -> bool:
+        return False

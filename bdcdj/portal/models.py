@@ -197,6 +197,25 @@ class Appointment(RegionScoped):
         related_name="+",
         on_delete=models.PROTECT,
     )
+    # Service at a window: 到场 (marked_at) → 叫号 (called_at, window) → 办结 (served_at).
+    window = models.ForeignKey(
+        Window,
+        verbose_name="办理窗口",
+        null=True,
+        blank=True,
+        related_name="appointments",
+        on_delete=models.PROTECT,
+    )
+    called_at = models.DateTimeField("叫号时间", null=True, blank=True)
+    served_at = models.DateTimeField("办结时间", null=True, blank=True, db_index=True)
+    served_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="办理人",
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.PROTECT,
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "预约"
@@ -238,19 +257,66 @@ class Application(RegionScoped):
         return f"{self.business_type} {self.submitted_at:%Y-%m-%d}"
 
 
+class RatingChannel(models.TextChoices):
+    PORTAL = "portal", "网上办件"
+    KIOSK = "kiosk", "自助终端"
+
+
 class Rating(RegionScoped):
-    """好差评 of one finished case, given once by its applicant."""
+    """好差评: of one finished online case (given once by its applicant), or given on a kiosk
+    after service in a hall — then attributed to the office and window that served the person
+    (their appointment served that day) or, failing that, to the kiosk's own office/window."""
 
     case = models.OneToOneField(
-        "cases.Case", verbose_name="业务", related_name="portal_rating", on_delete=models.PROTECT
+        "cases.Case",
+        verbose_name="业务",
+        null=True,
+        blank=True,
+        related_name="portal_rating",
+        on_delete=models.PROTECT,
     )
     citizen = models.ForeignKey(
-        Citizen, verbose_name="评价人", related_name="ratings", on_delete=models.PROTECT
+        Citizen,
+        verbose_name="评价人",
+        null=True,
+        blank=True,
+        related_name="ratings",
+        on_delete=models.PROTECT,
     )
-    business_type = models.CharField("业务类型", max_length=40, db_index=True)
+    business_type = models.CharField("业务类型", max_length=40, blank=True, db_index=True)
     score = models.PositiveSmallIntegerField("评分")
     comment = models.CharField("评价内容", max_length=500, blank=True)
     created_at = models.DateTimeField("评价时间", db_index=True)
+    channel = models.CharField(
+        "渠道", max_length=10, choices=RatingChannel.choices, default=RatingChannel.PORTAL
+    )
+    office = models.ForeignKey(
+        Office,
+        verbose_name="办事大厅",
+        null=True,
+        blank=True,
+        related_name="ratings",
+        on_delete=models.PROTECT,
+    )
+    window = models.ForeignKey(
+        Window, verbose_name="窗口", null=True, blank=True, related_name="ratings", on_delete=models.PROTECT
+    )
+    appointment = models.OneToOneField(
+        Appointment,
+        verbose_name="预约",
+        null=True,
+        blank=True,
+        related_name="rating",
+        on_delete=models.PROTECT,
+    )
+    device = models.ForeignKey(
+        "KioskDevice",
+        verbose_name="自助终端",
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.PROTECT,
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "好差评"
@@ -261,3 +327,64 @@ class Rating(RegionScoped):
 
     def __str__(self) -> str:
         return f"{self.score}分"
+
+
+class KioskDevice(RegionScoped):
+    """A registered self-service terminal (24小时自助终端) in an office, optionally at a window.
+    Only a terminal presenting its id and secret may open kiosk mode; the secret is kept as a
+    keyed digest and shown once when registered."""
+
+    office = models.ForeignKey(
+        Office, verbose_name="办事大厅", related_name="kiosks", on_delete=models.PROTECT
+    )
+    window = models.ForeignKey(
+        Window,
+        verbose_name="所在窗口",
+        null=True,
+        blank=True,
+        related_name="kiosks",
+        on_delete=models.SET_NULL,
+    )
+    device_id = models.CharField("终端编号", max_length=40, unique=True)
+    name = models.CharField("名称", max_length=100)
+    secret_digest = models.CharField("密钥摘要", max_length=64)
+    is_active = models.BooleanField("启用", default=True)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    last_seen_at = models.DateTimeField("最近使用", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "自助终端"
+        ordering = ["region_code", "device_id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.device_id}）"
+
+
+class CollectionCode(RegionScoped):
+    """领证码 of a case whose certificates are ready: only a keyed digest is stored; it expires
+    and is used once (the kiosk records the 发证)."""
+
+    case = models.ForeignKey(
+        "cases.Case", verbose_name="业务", related_name="portal_collection_codes", on_delete=models.PROTECT
+    )
+    citizen = models.ForeignKey(Citizen, verbose_name="申请人", related_name="+", on_delete=models.PROTECT)
+    code_digest = models.CharField("领证码摘要", max_length=64, unique=True)
+    created_at = models.DateTimeField("生成时间")
+    expires_at = models.DateTimeField("失效时间")
+    used_at = models.DateTimeField("领取时间", null=True, blank=True)
+    revoked_at = models.DateTimeField("作废时间", null=True, blank=True)
+    device = models.ForeignKey(
+        KioskDevice,
+        verbose_name="领取终端",
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.PROTECT,
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "领证码"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.created_at:%Y-%m-%d}"

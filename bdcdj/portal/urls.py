@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bdcdj.portal.views import accounts, apply, appointments, cases, public
+from bdcdj.portal.views import accounts, apply, appointments, cases, kiosk, public
 
 app_name = "portal"
 
@@ -24,4 +24,16 @@ urlpatterns = [
     path("cases/<int:case_id>/upload/", cases.upload, name="upload"),
     path("cases/<int:case_id>/rate/", cases.rate, name="rate"),
     path("cases/<int:case_id>/files/<str:kind>/<int:file_id>/", cases.download, name="download"),
+    path("cases/<int:case_id>/collection-code/", cases.collection_code, name="collection_code"),
+    path("kiosk/", kiosk.start, name="kiosk"),
+    path("kiosk/activate/", kiosk.activate, name="kiosk_activate"),
+    path("kiosk/end/", kiosk.end, name="kiosk_end"),
+    path("kiosk/ping/", kiosk.ping, name="kiosk_ping"),
+    path("kiosk/identify/", kiosk.identify, name="kiosk_identify"),
+    path("kiosk/query/", kiosk.query, name="kiosk_query"),
+    path("kiosk/print/", kiosk.print_proof, name="kiosk_print_proof"),
+    path("kiosk/print/<int:proof_id>/", kiosk.print_page, name="kiosk_print"),
+    path("kiosk/print/<int:proof_id>/pdf/", kiosk.print_pdf, name="kiosk_print_pdf"),
+    path("kiosk/collect/", kiosk.collect, name="kiosk_collect"),
+    path("kiosk/rate/", kiosk.rate, name="kiosk_rate"),
 ]

@@ -215,3 +215,60 @@ def appointment_mark(*, appointment_id: int, attended: bool, by: User) -> Appoin
             detail={"status": appointment.status},
         )
     return appointment
+
+
+def _locked_for_desk(appointment_id: int, by: User) -> Appointment:
+    appointment = (
+        Appointment.objects.select_for_update().select_related("slot").filter(pk=appointment_id).first()
+    )
+    if appointment is None:
+        raise NotFound(code="appointment_not_found", message="预约不存在")
+    require_tenant(user=by, region_code=appointment.region_code)
+    require_page(user=by, page=APPOINTMENTS_PAGE, write=True)
+    return appointment
+
+
+def appointment_call(*, appointment_id: int, window_id: int, by: User) -> Appointment:
+    """叫号: a checked-in (到场) person is called to a window of the slot's office; the wait
+    counted in the service statistics runs from 到场 to this moment. Calling again (another
+    window) keeps the first call time."""
+    with transaction.atomic():
+        appointment = _locked_for_desk(appointment_id, by)
+        if appointment.status != AppointmentStatus.ATTENDED or appointment.served_at is not None:
+            raise Conflict(code="not_waiting", message="只能对已到场、未办结的预约叫号")
+        window = Window.objects.filter(
+            pk=window_id, office_id=appointment.slot.office_id, is_active=True
+        ).first()
+        if window is None:
+            raise invalid_fields({"window": "请选择本大厅的窗口"})
+        appointment.window = window
+        appointment.called_at = appointment.called_at or timezone.now()
+        appointment.save(update_fields=["window", "called_at"])
+        audit_record(
+            actor=by,
+            action="portal.appointment_call",
+            object_type="portal.appointment",
+            object_id=str(appointment.pk),
+            region_code=appointment.region_code,
+            detail={"window": window.name},
+        )
+    return appointment
+
+
+def appointment_serve(*, appointment_id: int, by: User) -> Appointment:
+    """办结: the called person's business at the window is done (counted as served)."""
+    with transaction.atomic():
+        appointment = _locked_for_desk(appointment_id, by)
+        if appointment.called_at is None or appointment.served_at is not None:
+            raise Conflict(code="not_called", message="只能对已叫号、未办结的预约办结")
+        appointment.served_at = timezone.now()
+        appointment.served_by = by
+        appointment.save(update_fields=["served_at", "served_by"])
+        audit_record(
+            actor=by,
+            action="portal.appointment_serve",
+            object_type="portal.appointment",
+            object_id=str(appointment.pk),
+            region_code=appointment.region_code,
+        )
+    return appointment

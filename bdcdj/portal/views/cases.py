@@ -14,9 +14,23 @@ from bdcdj.accounts.services import audit_record
 from bdcdj.cases.models import Case
 from bdcdj.core.errors import DomainError
 from bdcdj.portal.gateways import payment_of
-from bdcdj.portal.selectors import case_progress, citizen_case, citizen_case_get, citizen_file, my_cases
-from bdcdj.portal.services import Upload, application_signature_ok, correction_upload, rating_submit
+from bdcdj.portal.selectors import (
+    case_progress,
+    citizen_case,
+    citizen_case_get,
+    citizen_file,
+    collection_code_pending,
+    my_cases,
+)
+from bdcdj.portal.services import (
+    Upload,
+    application_signature_ok,
+    collection_code_issue,
+    correction_upload,
+    rating_submit,
+)
 from bdcdj.portal.services.applications import MAX_UPLOAD_BYTES
+from bdcdj.portal.services.collection import collection_ready
 from bdcdj.portal.views.common import citizen_page, page_number, render_page, the_citizen
 
 
@@ -36,6 +50,8 @@ def _case_page(request: HttpRequest, case_id: int, *, status: int = 200, **extra
         "case": view.case,
         "payment": payment_of(case=view.case) if view.case.fees.exists() or view.case.accepted_at else None,
         "signature_ok": application_signature_ok(application=view.application),
+        "collectable": collection_ready(view.case),
+        "has_code": collection_code_pending(case=view.case),
         "errors": {},
         **extra,
     }
@@ -110,3 +126,16 @@ def rate(request: HttpRequest, case_id: int) -> HttpResponse:
         return _case_page(request, case_id, status=exc.status_code, error=exc, errors=exc.fields)
     messages.success(request, "感谢您的评价")
     return redirect("portal:case", case_id=case_id)
+
+
+@citizen_page
+@require_POST
+def collection_code(request: HttpRequest, case_id: int) -> HttpResponse:
+    """领证码 for the 24-hour terminals, shown once (a new one voids the previous)."""
+    try:
+        issued = collection_code_issue(citizen=the_citizen(request), case_id=case_id)
+    except DomainError as exc:
+        if exc.code == "case_not_found":
+            raise
+        return _case_page(request, case_id, status=exc.status_code, error=exc)
+    return _case_page(request, case_id, issued_code=issued)

@@ -37,6 +37,7 @@ from bdcdj.portal.models import (
     Appointment,
     AppointmentStatus,
     Citizen,
+    CollectionCode,
     Office,
     Rating,
     Slot,
@@ -264,6 +265,13 @@ def citizen_file(*, citizen: Citizen, case_id: int, kind: str, file_id: int) -> 
         return handle.read(), name
 
 
+def collection_code_pending(*, case: Case) -> bool:
+    """Whether the case has a 领证码 that still works (a new one would void it)."""
+    return CollectionCode.objects.filter(
+        case=case, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    ).exists()
+
+
 # ---------------------------------------------------------------- appointments
 
 
@@ -350,5 +358,14 @@ def rating_stats(*, user: AnyUser, business_type: str = "") -> list[RatingStat]:
         count = sum(dist)
         total = sum((i + 1) * n for i, n in enumerate(dist))
         average = (Decimal(total) / Decimal(count)).quantize(Decimal("0.01")) if count else Decimal("0")
-        stats.append(RatingStat(code, names.get(code, code), month, count, average, tuple(dist)))  # type: ignore[arg-type]
+        name = names.get(code, code) or "窗口服务（自助终端评价）"
+        stats.append(RatingStat(code, name, month, count, average, tuple(dist)))  # type: ignore[arg-type]
     return sorted(stats, key=lambda s: (s.month, s.business_type), reverse=True)
+
+
+# The window service reads live in their own module; re-exported for callers of this package.
+from bdcdj.portal.selectors.service import KIOSK_ORDERS as KIOSK_ORDERS  # noqa: E402
+from bdcdj.portal.selectors.service import SERVICE_ORDERS as SERVICE_ORDERS  # noqa: E402
+from bdcdj.portal.selectors.service import ServiceStat as ServiceStat  # noqa: E402
+from bdcdj.portal.selectors.service import kiosk_devices as kiosk_devices  # noqa: E402
+from bdcdj.portal.selectors.service import service_stats as service_stats  # noqa: E402
