@@ -5,6 +5,7 @@ Every selector takes the acting user first and never returns another district's 
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -166,3 +167,28 @@ def audit_logs(*, user: AnyUser, filters: AuditFilter | None = None) -> QuerySet
 
 def _local_midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def audit_daily_counts(
+    *, region_code: str, actions: list[str], date_from: date, date_to: date
+) -> list[dict[str, Any]]:
+    """Rows (actor_id, actor_name, day, n) of the audited `actions` per staff member and local
+    day in [date_from, date_to], for staff of the district (integrity supervision of queries on
+    persons). Counted in the database; rows without an actor are left out."""
+    from django.db.models import Count
+    from django.db.models.functions import TruncDate
+
+    in_district = Exists(UserTenant.objects.filter(user=OuterRef("actor"), region_code=region_code))
+    return list(
+        AuditLog.objects.filter(
+            action__in=actions,
+            actor__isnull=False,
+            at__gte=_local_midnight(date_from),
+            at__lt=_local_midnight(date_to + timedelta(days=1)),
+        )
+        .filter(in_district)
+        .annotate(day=TruncDate("at", tzinfo=timezone.get_current_timezone()))
+        .values("actor_id", "actor_name", "day")
+        .annotate(n=Count("id"))
+        .order_by("actor_id", "day")
+    )

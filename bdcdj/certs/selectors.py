@@ -11,6 +11,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from bdcdj.cases.models import CaseCertificate, DocumentKind
 from bdcdj.certs import codes, ratelimit, signing, storage
@@ -175,3 +176,19 @@ def certificate_latest_pdf(*, certificate: CaseCertificate) -> bytes | None:
         return storage.read_decrypted(version.file_path)
     except storage.StoredFileMissing as exc:
         raise NotFound(code="file_not_found", message="电子证照文件缺失或无法解密") from exc
+
+
+def numbers_voided_repeatedly(*, region_code: str, since: datetime, min_voids: int) -> list[dict[str, Any]]:
+    """Certificate numbers of the district with at least `min_voids` versions voided since
+    `since` (integrity supervision: a number voided again and again). Counted in the database."""
+    from django.db.models import Count, Max
+
+    return list(
+        CertificateVersion.objects.filter(
+            region_code=region_code, status=VersionStatus.VOIDED, voided_at__gte=since
+        )
+        .values("number")
+        .annotate(voids=Count("id"), last_voided_at=Max("voided_at"))
+        .filter(voids__gte=min_voids)
+        .order_by("number")
+    )

@@ -81,6 +81,9 @@ class Case(RegionScoped):
         indexes = [
             models.Index(fields=["region_code", "stage", "deadline"], name="case_queue"),
             models.Index(fields=["region_code", "status", "deadline"], name="case_sla"),
+            # statistics filter a district by date of 收件 and of 办结
+            models.Index(fields=["region_code", "created_at"], name="case_region_created"),
+            models.Index(fields=["region_code", "completed_at"], name="case_region_completed"),
         ]
 
     def __str__(self) -> str:
