@@ -2,17 +2,22 @@
 `--pull-interval` seconds, fetch what comes back down: the upper node's 补报 list and rejections
 by a higher level of messages the upper node forwarded."""
 
+import logging
 import signal
 import time
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, connection
 
 from bdcdj.exchange.services import relay_once
 from bdcdj.exchange.services.upstream import upstream_receipts_pull
 from bdcdj.hub.services.forward import forward_sweep
 from bdcdj.monitor.services.resend import resend_list_pull
+
+logger = logging.getLogger(__name__)
+RECONNECT_MAX_SECONDS = 30.0
 
 
 class Command(BaseCommand):
@@ -53,20 +58,35 @@ class Command(BaseCommand):
             signal.signal(signal.SIGTERM, stop)
             signal.signal(signal.SIGINT, stop)
         last_pull = float("-inf")
+        pause = opts["interval"]
         while True:
-            # Forward items a receiver could not hand over at once (e.g. after a crash) go first.
-            handed = forward_sweep()
-            if handed:
-                self.stdout.write(f"转交待转发报文 {handed} 条")
-            report = relay_once(limit=opts["limit"])
-            if report.claimed or opts["once"]:
-                self.stdout.write(
-                    f"发送 {report.claimed}：成功 {len(report.acked)}，失败 {len(report.rejected)}，"
-                    f"重试 {len(report.retried)}，异常 {len(report.failed)}，等待 {len(report.blocked)}"
-                )
-            if pull_every > 0 and time.monotonic() - last_pull >= pull_every:
-                self._pull()
-                last_pull = time.monotonic()
+            try:
+                last_pull = self._round(opts, pull_every, last_pull)
+                pause = opts["interval"]
+            except DatabaseError:
+                # A lost connection (database restart, terminated session) must not end the loop:
+                # the round's transaction rolled back whole, so drop the connection and try again.
+                logger.exception("relay round failed on the database; reconnecting")
+                connection.close()
+                pause = min(max(pause * 2, 1.0), RECONNECT_MAX_SECONDS)
+                if opts["once"]:
+                    raise
             if opts["once"] or stopping:
                 return
-            time.sleep(opts["interval"])
+            time.sleep(pause)
+
+    def _round(self, opts: dict[str, Any], pull_every: float, last_pull: float) -> float:
+        # Forward items a receiver could not hand over at once (e.g. after a crash) go first.
+        handed = forward_sweep()
+        if handed:
+            self.stdout.write(f"转交待转发报文 {handed} 条")
+        report = relay_once(limit=opts["limit"])
+        if report.claimed or opts["once"]:
+            self.stdout.write(
+                f"发送 {report.claimed}：成功 {len(report.acked)}，失败 {len(report.rejected)}，"
+                f"重试 {len(report.retried)}，异常 {len(report.failed)}，等待 {len(report.blocked)}"
+            )
+        if pull_every > 0 and time.monotonic() - last_pull >= pull_every:
+            self._pull()
+            return time.monotonic()
+        return last_pull

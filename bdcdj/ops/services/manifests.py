@@ -1,0 +1,27 @@
+"""The signed JSON manifest that sits beside every archive and backup file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives import hashes
+
+
+def file_sm3(path: Path) -> str:
+    digest = hashes.Hash(hashes.SM3())
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.finalize().hex()
+
+
+def canonical(manifest: dict[str, Any]) -> bytes:
+    """The bytes the manifest's signature covers: everything but the signature, sorted."""
+    unsigned = {k: v for k, v in manifest.items() if k != "signature"}
+    return json.dumps(unsigned, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def manifest_path(path: Path) -> Path:
+    return path.with_name(path.name + ".manifest.json")
