@@ -40,3 +40,18 @@ class CalendarOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {'工作日' if self.is_workday else '休息日'} {self.name}"
+
+
+class ScheduledRun(models.Model):
+    """The last moment a periodic task was enqueued for (`core.schedule`)."""
+
+    name = models.CharField("任务", max_length=100, unique=True)
+    last_due_at = models.DateTimeField("最近计划时间")
+    enqueued_at = models.DateTimeField("最近入队时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "定时任务"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

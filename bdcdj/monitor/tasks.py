@@ -1,5 +1,5 @@
-"""Background tasks (django-tasks, run by `manage.py db_worker`). django-tasks has no scheduler:
-enqueue them once a day from cron or a systemd timer (docs/monitor.md)."""
+"""Background tasks (django-tasks, run by `manage.py db_worker`). `manage.py scheduler`
+enqueues them once a day (bdcdj/core/schedule.py, docs/monitor.md)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Serve the node: gunicorn for the web, the django-tasks database worker beside it, and the
-outbox relay (`manage.py relay`) when BDCDJ_UPSTREAM_URL is set.
+"""Serve the node: gunicorn for the web, the django-tasks database worker and the scheduler that
+feeds it periodic tasks (`manage.py scheduler`) beside it, and the outbox relay (`manage.py relay`)
+when BDCDJ_UPSTREAM_URL is set.
 
 All run as child processes; if one dies the others are stopped and the command exits
 non-zero, so a supervisor (systemd, `make run`) sees the failure instead of a half-alive node.
@@ -45,6 +46,7 @@ class Command(BaseCommand):
             children["worker"] = subprocess.Popen(
                 [py, "manage.py", "db_worker", "--interval", "1", "--no-reload"]
             )
+            children["scheduler"] = subprocess.Popen([py, "manage.py", "scheduler"])
         if not opts["no_worker"] and settings.BDCDJ_UPSTREAM_URL:
             children["relay"] = subprocess.Popen([py, "manage.py", "relay"])
         if settings.BDCDJ_SHARING_SIMULATOR:
