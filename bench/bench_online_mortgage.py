@@ -15,7 +15,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -25,16 +24,12 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from bench.common import free_port
+
 CASES = 20
 POLL_SECONDS = 0.2
 CASE_TIMEOUT = 180
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _wait(url: str, process: subprocess.Popen[bytes]) -> None:
@@ -192,7 +187,7 @@ def run(*, scale: float) -> dict[str, Any]:
 
     count = max(3, int(CASES * scale))
     token, units = _setup(count)
-    web_port, sim_port = _free_port(), _free_port()
+    web_port, sim_port = free_port(), free_port()
     base = f"http://127.0.0.1:{web_port}"
     env = {
         **os.environ,

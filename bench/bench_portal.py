@@ -15,7 +15,6 @@ import http.client
 import json
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -24,6 +23,8 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
+
+from bench.common import free_port, wait_up
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE = "bdcdj_bench_portal"
@@ -125,27 +126,6 @@ def _prepare() -> list[str]:
     return keys_out
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_up(port: int, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("gunicorn exited")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/portal/")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("gunicorn did not answer")
-
-
 def _percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
@@ -200,7 +180,7 @@ def run(*, scale: float) -> dict[str, Any]:
         text=True,
     )
     session_keys = json.loads(prepared.stdout.strip().splitlines()[-1])
-    port = _free_port()
+    port = free_port()
     workers = max(2, (os.cpu_count() or 2) + 1)
     threads_per_worker = 8
     gunicorn = subprocess.Popen(
@@ -222,7 +202,7 @@ def run(*, scale: float) -> dict[str, Any]:
         env=env,
     )
     try:
-        _wait_up(port, gunicorn)
+        wait_up(port, gunicorn, path="/portal/")
         users = USERS
         seconds = max(10, int(SECONDS * min(scale, 1.0)))
         latencies: dict[str, list[float]] = {name: [] for name in PAGES}

@@ -29,6 +29,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from bench.common import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 NATIONAL = "100000"
 NATIONAL_KEY = "6a1b9b0f6c1a4e7d8f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f81"
@@ -110,12 +112,6 @@ def serve_counties(*, port: int, count: int, national_url: str, national_public_
 
 
 # -- the measurements (bench process) -----------------------------------------------------------
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _wait(url: str, process: subprocess.Popen[bytes]) -> None:
@@ -141,7 +137,7 @@ def _fan_out(count: int) -> dict[str, Any]:
     from bdcdj.precise.models import Assignment, AssignmentStatus
     from bdcdj.precise.services import deliver_due, endpoint_register, task_create
 
-    national_port, counties_port = _free_port(), _free_port()
+    national_port, counties_port = free_port(), free_port()
     national_url = f"http://127.0.0.1:{national_port}"
     env = {
         **os.environ,
