@@ -134,7 +134,8 @@ def receive_batch(request: HttpRequest) -> HttpResponse:
                 "success_flag": r.success_flag,
                 "response_code": r.response_code,
                 "status": r.http_status,
-                "xml": r.to_xml().decode("utf-8"),
+                # 503 (not stored, retry): no <Rep>, so a relay keeps the message pending.
+                "xml": r.to_xml().decode("utf-8") if r.http_status < 500 else "",
             }
             for r in receipts
         ]

@@ -1,5 +1,6 @@
 """Write paths of the hub: node registry, message receiving, mirror, forwarding."""
 
+from bdcdj.hub.services.batch import messages_receive_batch
 from bdcdj.hub.services.forward import forward_enqueue
 from bdcdj.hub.services.mirror import mirror_apply, record_hash
 from bdcdj.hub.services.nodes import (
@@ -10,7 +11,7 @@ from bdcdj.hub.services.nodes import (
     region_covers,
 )
 from bdcdj.hub.services.receipts import Code, Receipt, Refusal
-from bdcdj.hub.services.receive import message_receive, messages_receive_batch, original_id
+from bdcdj.hub.services.receive import message_receive, original_id
 
 __all__ = [
     "Code",

@@ -22,6 +22,7 @@ class Code:
     AREA = "1007"  # 区划不符
     ID_CONFLICT = "1008"  # 业务报文ID已被其他节点使用
     MEDIA_TYPE = "1009"  # Content-Type 不是 application/xml
+    NOT_STORED = "1010"  # 暂时无法保存（批量中的一条；未保存任何内容，请重发）
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -36,7 +37,6 @@ DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 RESEND_SUFFIXES = ("BBXZ", "CBXZ", "BL")  # standards §4.8
 _BIZ_MSG_ID = re.compile(r"^[0-9A-Za-z_-]{1,40}$")
 _RECTYPE = re.compile(r"^\d{7}$")
-_BIZ_MSG_ID_ELEMENT = re.compile(rb"<BizMsgID>([0-9A-Za-z_-]{1,40})</BizMsgID>")
 
 
 def max_message_bytes() -> int:
@@ -65,13 +65,28 @@ def _refuse(
     return Refusal(Receipt.failure(code=code, info=info, http_status=status, biz_msg_id=biz_msg_id))
 
 
-def message_receive(
+@dataclass(frozen=True)
+class Admitted:
+    """A message that passed every check up to storing: what `_store` (or a batch) writes."""
+
+    xml: bytes
+    parsed: Parsed
+    receipt: Receipt
+    report: QualityReport | None
+
+    @property
+    def biz_msg_id(self) -> str:
+        return self.parsed.head["BizMsgID"]
+
+
+def message_admit(
     *, node: LowerNode, xml: bytes, seen: dict[str, ReceivedMessage | None] | None = None
-) -> Receipt:
-    """Process one delivery of an authenticated node; raises Refusal for transport-level errors.
+) -> Receipt | Admitted:
+    """Every check of one delivery before storing: the stored receipt for a duplicate, else the
+    message with the receipt it is to get; raises Refusal for transport-level errors.
 
     `seen` (batches): stored messages by BizMsgID, None for known-absent ones, read once for the
-    whole batch and kept up to date here, so the duplicate check needs no query of its own."""
+    whole batch, so the duplicate check needs no query of its own."""
     if len(xml) > max_message_bytes():
         raise _refuse(node=node, kind=FailureKind.SIZE, code=Code.TOO_LARGE, info="报文过大", status=413)
     try:
@@ -118,41 +133,35 @@ def message_receive(
     if existing is not None:
         return _duplicate(existing=existing, node=node)
     receipt, report = _check(xml=xml, parsed=parsed)
+    return Admitted(xml=xml, parsed=parsed, receipt=receipt, report=report)
+
+
+def message_receive(*, node: LowerNode, xml: bytes) -> Receipt:
+    """Process one delivery of an authenticated node; raises Refusal for transport-level errors."""
+    admitted = message_admit(node=node, xml=xml)
+    if isinstance(admitted, Receipt):
+        return admitted
+    return message_store(node=node, admitted=admitted)[0]
+
+
+def message_store(*, node: LowerNode, admitted: Admitted) -> tuple[Receipt, ReceivedMessage | None]:
+    """Store one admitted message in a transaction (a savepoint inside a batch); a concurrent
+    delivery of the same BizMsgID that won the unique constraint is answered with its receipt."""
+    biz_msg_id = admitted.biz_msg_id
     try:
-        message = _store(node=node, xml=xml, parsed=parsed, receipt=receipt, report=report)
-        if seen is not None:
-            seen[biz_msg_id] = message
+        message = _store(node=node, admitted=admitted)
     except IntegrityError:
-        # A concurrent delivery of the same BizMsgID won the unique constraint: answer its receipt.
         existing = ReceivedMessage.objects.filter(biz_msg_id=biz_msg_id).first()
         if existing is None:
             raise
-        return _duplicate(existing=existing, node=node)
+        return _duplicate(existing=existing, node=node), existing
     logger.info(
-        "message received node=%s biz_msg_id=%s code=%s", node.region_code, biz_msg_id, receipt.response_code
+        "message received node=%s biz_msg_id=%s code=%s",
+        node.region_code,
+        biz_msg_id,
+        admitted.receipt.response_code,
     )
-    return stored_receipt(message)
-
-
-def messages_receive_batch(*, node: LowerNode, messages: list[bytes]) -> list[Receipt]:
-    """Several deliveries of one node in one transaction, in order, one receipt each.
-
-    Each message goes through exactly the single-delivery path; its storing runs in a
-    savepoint (`_store`), so a refused or rejected message gets its own receipt and leaves the
-    others alone. Later messages see earlier ones (a duplicate within the batch answers the
-    first one's receipt). One commit for the batch is what makes it faster."""
-    receipts: list[Receipt] = []
-    with transaction.atomic():
-        # Only a hint: an ID written differently is looked up by message_receive itself.
-        ids = {m.group(1).decode("ascii") for xml in messages if (m := _BIZ_MSG_ID_ELEMENT.search(xml))}
-        seen: dict[str, ReceivedMessage | None] = dict.fromkeys(ids)
-        seen.update({m.biz_msg_id: m for m in ReceivedMessage.objects.filter(biz_msg_id__in=ids)})
-        for xml in messages:
-            try:
-                receipts.append(message_receive(node=node, xml=xml, seen=seen))
-            except Refusal as refusal:
-                receipts.append(refusal.receipt)
-    return receipts
+    return stored_receipt(message), message
 
 
 def _existing(biz_msg_id: str) -> ReceivedMessage | None:
@@ -194,11 +203,10 @@ def _check(*, xml: bytes, parsed: Parsed) -> tuple[Receipt, QualityReport | None
     return Receipt(biz_msg_id, SUCCESS, Code.OK, info), report
 
 
-@transaction.atomic
-def _store(
-    *, node: LowerNode, xml: bytes, parsed: Parsed, receipt: Receipt, report: QualityReport | None
-) -> ReceivedMessage:
-    head = parsed.head
+def message_row(*, node: LowerNode, admitted: Admitted) -> ReceivedMessage:
+    """The unsaved, validated `ReceivedMessage` of an admitted message."""
+    head = admitted.parsed.head
+    receipt, report = admitted.receipt, admitted.report
     accepted = receipt.success_flag == SUCCESS
     message = ReceivedMessage(
         region_code=head["AreaCode"],
@@ -210,8 +218,8 @@ def _store(
         estate_num=head.get("EstateNum", "")[:40],
         rec_flow_id=head.get("RecFlowID", "")[:64],
         create_date=head.get("CreateDate", "")[:32],
-        xml=xml,
-        digest=sm3_hex(xml),
+        xml=admitted.xml,
+        digest=sm3_hex(admitted.xml),
         status=MessageStatus.ACCEPTED if accepted else MessageStatus.REJECTED,
         success_flag=receipt.success_flag,
         response_code=receipt.response_code,
@@ -222,8 +230,11 @@ def _store(
         clearance=Clearance.NONE if accepted else Clearance.OPEN,
     )
     # The node is the authenticated one: skipping the FK check saves a query per message.
-    message.clean_fields(exclude=["node", "corrects"])
-    message.save()
+    message.clean_fields(exclude=["node", "corrects", "cleared_by"])
+    return message
+
+
+def findings_save(*, message: ReceivedMessage, report: QualityReport | None) -> None:
     if report is not None and report.findings:
         quality_findings_save(
             report=report,
@@ -232,9 +243,16 @@ def _store(
             subject_type="message",
             subject_ref=message.biz_msg_id,
         )
+
+
+@transaction.atomic
+def _store(*, node: LowerNode, admitted: Admitted) -> ReceivedMessage:
+    message = message_row(node=node, admitted=admitted)
+    message.save()
+    findings_save(message=message, report=admitted.report)
     _link_correction(message=message)
-    if accepted:
-        mirror_apply(message=message, rows=parsed.rows)
+    if message.status == MessageStatus.ACCEPTED:
+        mirror_apply(message=message, rows=admitted.parsed.rows)
         forward_enqueue(message=message)
         run_accepted(message)
     return message
@@ -266,9 +284,12 @@ def _link_correction(*, message: ReceivedMessage) -> None:
 
 __all__ = [
     "FAILURE",
+    "Admitted",
     "max_message_bytes",
+    "message_admit",
     "message_receive",
-    "messages_receive_batch",
+    "message_row",
+    "message_store",
     "original_id",
     "stored_receipt",
 ]
