@@ -54,6 +54,7 @@ def _zh_validation_message(err: dict) -> str:
 
 def _mount() -> None:
     from bdcdj.accounts.api import router as accounts_router
+    from bdcdj.cadastre.api import router as cadastre_router
     from bdcdj.cases.api import router as cases_router
     from bdcdj.certs.api import router as certs_router
     from bdcdj.channel.api import router as channel_router
@@ -64,6 +65,7 @@ def _mount() -> None:
     from bdcdj.precise.api import router as precise_router
     from bdcdj.quality.api import router as quality_router
     from bdcdj.query.api import router as query_router
+    from bdcdj.recognition.api import router as recognition_router
     from bdcdj.reconcile.api import router as reconcile_router
     from bdcdj.register.api import router as register_router
     from bdcdj.sharing.api import router as sharing_router
@@ -73,6 +75,7 @@ def _mount() -> None:
     api.add_router("/standards/", standards_router)
     api.add_router("/accounts/v1/", accounts_router)
     api.add_router("/register/v1/", register_router)
+    api.add_router("/cadastre/v1/", cadastre_router)
     api.add_router("/reconcile/v1/", reconcile_router)
     api.add_router("/quality/v1/", quality_router)
     api.add_router("/cases/v1/", cases_router)
@@ -92,6 +95,10 @@ def _mount() -> None:
         api.add_router("/portal/v1/", portal_router)
     api.add_router("/sharing/v1/", sharing_router)
     api.add_router("/precise/v1/", precise_router)
+    api.add_router("/recognition/v1/", recognition_router)
+    from bdcdj.ledger.api import router as ledger_router
+
+    api.add_router("/ledger/v1/", ledger_router)
 
 
 _mount()

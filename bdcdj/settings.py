@@ -51,6 +51,8 @@ BDCDJ_REGION_CODE = env_str("BDCDJ_REGION_CODE", "340121")
 BDCDJ_UPSTREAM_URL = env_str("BDCDJ_UPSTREAM_URL", "")
 # relay: how often to pull the 补报 list and rejections from above
 BDCDJ_UPSTREAM_PULL_SECONDS = env_int("BDCDJ_UPSTREAM_PULL_SECONDS", 60)
+# scheduler: how often a signed tree head of the transparency log is published (docs/ledger.md)
+BDCDJ_LEDGER_PUBLISH_SECONDS = env_int("BDCDJ_LEDGER_PUBLISH_SECONDS", 300)
 BDCDJ_ZONE = env_str("BDCDJ_ZONE", "all")  # internet | extranet | intranet | all
 # Access messages (docs/exchange.md): RecType scheme, this node's SM2 signing key (hex private
 # key; the development key below is public and refused in production) and the bearer token this
@@ -85,6 +87,8 @@ except ValueError as exc:
 BDCDJ_PRECISE_NATIONAL_REGION = env_str("BDCDJ_PRECISE_NATIONAL_REGION", "100000")
 BDCDJ_PRECISE_NATIONAL_URL = env_str("BDCDJ_PRECISE_NATIONAL_URL", "")
 BDCDJ_PRECISE_NATIONAL_PUBLIC_KEY = env_str("BDCDJ_PRECISE_NATIONAL_PUBLIC_KEY", "")
+# Projected CRS of parcel shapes (地籍图): CGCS2000 3-degree Gauss-Kruger, CM 117E for 长丰县.
+BDCDJ_CADASTRE_EPSG = env_int("BDCDJ_CADASTRE_EPSG", 4548)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -120,9 +124,16 @@ INSTALLED_APPS = [
     "bdcdj.console",
     "bdcdj.sharing",
     "bdcdj.demo",
+    "bdcdj.cadastre",
+    "bdcdj.ops",
+    "bdcdj.stats",
+    "bdcdj.supervision",
+    "bdcdj.ledger",
+    "bdcdj.recognition",
 ]
 
 MIDDLEWARE = [
+    "bdcdj.ops.middleware.OpsMiddleware",  # request id, metrics, storage full → 507 (docs/operations.md)
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -157,7 +168,13 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'bdcdj.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))}
+# Health checks: a persistent connection killed by the server (restart, failover, idle timeout)
+# is noticed and reopened at the next request or worker loop instead of failing it.
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0), conn_health_checks=True
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL for concurrent readers; IMMEDIATE so a writer takes the lock up front and two writers
     # queue instead of failing on a lock upgrade.
@@ -213,7 +230,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "bdcdj" / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "bdcdj.ops.storage.GuardedFileSystemStorage"},  # ENOSPC → 507, no partial file
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 MEDIA_ROOT = VAR_DIR / "media"  # outside the web root; never served directly
@@ -254,11 +271,20 @@ BDCDJ_PAYMENT_CALLBACK_WINDOW = env_int("BDCDJ_PAYMENT_CALLBACK_WINDOW", 300)
 if PRODUCTION and BDCDJ_PAYMENT_SECRET == DEV_PAYMENT_SECRET:
     raise ImproperlyConfigured("生产环境必须设置 BDCDJ_PAYMENT_SECRET，不能使用开发密钥")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("BDCDJ_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# Operations (docs/operations.md): log format (plain | json; secrets and personal data redacted),
+# readiness thresholds, the /metrics guard (bearer token, else client address list) and log retention.
+from bdcdj.ops.logs import logging_config  # noqa: E402
+
+BDCDJ_LOG_FORMAT = env_str("BDCDJ_LOG_FORMAT", "plain")
+LOGGING = logging_config(fmt=BDCDJ_LOG_FORMAT, level=env_str("BDCDJ_LOG_LEVEL", "INFO"))
+BDCDJ_HEARTBEAT_SECONDS = env_int("BDCDJ_HEARTBEAT_SECONDS", 30)
+BDCDJ_READY_HEARTBEATS = env_list(
+    "BDCDJ_READY_HEARTBEATS", ["worker", "relay"] if BDCDJ_UPSTREAM_URL else ["worker"]
+)
+BDCDJ_READY_HEARTBEAT_MAX_AGE = env_int("BDCDJ_READY_HEARTBEAT_MAX_AGE", 120)
+BDCDJ_READY_MIN_FREE_MB = env_int("BDCDJ_READY_MIN_FREE_MB", 1024 if PRODUCTION else 100)
+BDCDJ_METRICS_TOKEN = env_str("BDCDJ_METRICS_TOKEN", "")
+BDCDJ_METRICS_ALLOW = env_list("BDCDJ_METRICS_ALLOW", ["127.0.0.1", "::1"])
+BDCDJ_TRUSTED_PROXIES = env_list("BDCDJ_TRUSTED_PROXIES", [])  # e.g. 127.0.0.1 behind nginx
+BDCDJ_LOG_RETENTION_DAYS = max(366, env_int("BDCDJ_LOG_RETENTION_DAYS", 366))
+BDCDJ_ARCHIVE_DIR = Path(env_str("BDCDJ_ARCHIVE_DIR", str(VAR_DIR / "archive")))

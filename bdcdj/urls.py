@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("accounts/", include("bdcdj.accounts.urls")),
     path("quality/", include("bdcdj.quality.urls")),
+    path("cadastre/", include("bdcdj.cadastre.urls")),
     path("exchange/", include("bdcdj.exchange.urls")),
     path("cases/", include("bdcdj.cases.urls")),
     path("channel/", include("bdcdj.channel.urls")),
@@ -22,9 +23,15 @@ urlpatterns = [
     path("huijiao/", include("bdcdj.huijiao.urls")),
     path("precise/", include("bdcdj.precise.urls")),
     path("verify/", include("bdcdj.certs.urls")),
+    path("ledger/", include("bdcdj.ledger.urls")),
     path("query/", include("bdcdj.query.urls")),
     path("sharing/", include("bdcdj.sharing.urls")),
+    path("recognition/", include("bdcdj.recognition.urls")),
     path("portal-admin/", include("bdcdj.portal.console_urls")),
+    path("stats/", include("bdcdj.stats.urls")),
+    path("supervision/", include("bdcdj.supervision.urls")),
+    path("buildings/", include("bdcdj.console.urls_building")),
+    path("", include("bdcdj.ops.urls")),  # /healthz, /readyz, /metrics
     path("", include("bdcdj.console.urls")),
 ]
 

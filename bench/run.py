@@ -20,7 +20,12 @@ ROOT = Path(__file__).resolve().parent
 RESULTS = ROOT / "results"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bdcdj_bench"
 # Benchmarks that run in a database of their own when named alone (they create and drop bulk data).
-OWN_DATABASES = {"stock": "postgres://postgres@127.0.0.1:5432/bdcdj_bench_stock"}
+OWN_DATABASES = {
+    "stock": "postgres://postgres@127.0.0.1:5432/bdcdj_bench_stock",
+    "national": "postgres://postgres@127.0.0.1:5432/bdcdj_bench_national",
+    "ledger": "postgres://postgres@127.0.0.1:5432/bdcdj_bench_ledger",
+    "stats": "postgres://postgres@127.0.0.1:5432/bdcdj_bench_stats",
+}
 
 
 def _ensure_database(url: str) -> None:

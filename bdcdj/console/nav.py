@@ -39,6 +39,8 @@ NAV: tuple[NavGroup, ...] = (
         "登记簿",
         (
             NavLink("单元查询", "console:units", ("register.units",)),
+            NavLink("地籍图", "cadastre:map", ("register.map",)),
+            NavLink("楼盘表", "buildings:list", ("register.building_table",)),
             NavLink("事件链校验", "console:chain", ("register.chain",)),
             NavLink("质检统计", "quality:stats", ("quality.stats",)),
             NavLink("存量导入", "stock:batches", ("stock.import",)),
@@ -68,6 +70,16 @@ NAV: tuple[NavGroup, ...] = (
             NavLink("短信发件箱", "portal_admin:sms", ("portal.sms",)),
             NavLink("预约签到", "portal_admin:attendance", ("portal.appointments",)),
             NavLink("好差评统计", "portal_admin:ratings", ("portal.ratings",)),
+            NavLink("窗口服务统计", "portal_admin:service", ("portal.ratings",)),
+            NavLink("自助终端", "portal_admin:kiosks", ("portal.kiosks",)),
+        ),
+    ),
+    NavGroup(
+        "统计与监督",
+        (
+            NavLink("统计分析", "stats:dashboard", ("stats.dashboard",)),
+            NavLink("廉政风险预警", "supervision:alerts", ("supervision.alerts",)),
+            NavLink("预警规则", "supervision:rules", ("supervision.rules",)),
         ),
     ),
     NavGroup(

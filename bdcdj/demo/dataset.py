@@ -53,6 +53,8 @@ DEMO_USERS = (
     ("registrar", "演示登簿员", ["registrar"], [REGION], False),
     ("auditor", "演示审计员", ["auditor"], [REGION], False),
     ("inquirer", "演示查询员", ["inquirer"], [REGION], False),
+    ("leader", "演示领导", ["leader"], [REGION], False),
+    ("supervisor", "演示纪检监督员", ["supervisor"], [REGION], False),
     ("other", "肥西县查询员", ["inquirer"], [OTHER_REGION], False),
 )
 
@@ -479,6 +481,9 @@ def load_demo(*, size: str = "full") -> DemoReport:
         builder.report.users = created
         builder.report.notes += channel_notes
         _populate(builder)
+        from bdcdj.cadastre.demo import demo_shapes_load
+
+        demo_shapes_load(region_code=REGION, by=registrar)
         return builder.report
 
 

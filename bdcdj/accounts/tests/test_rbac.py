@@ -31,6 +31,8 @@ def test_default_roles_are_created_by_the_migration(db):
         "channel_supervisor": "机构通道监管员",
         "inquiry_a": "精准查询经办（A岗）",
         "inquiry_b": "精准查询复核（B岗）",
+        "leader": "领导（统计与监督）",
+        "supervisor": "纪检监督员",
     }
 
 

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 def test_small_demo_builds_a_consistent_register_through_the_services():
     report = load_demo(size="small")
-    assert report.users == 7
+    assert report.users == 9
     assert Unit.objects.filter(region_code=REGION).count() == report.households + 3
     assert RegisterEvent.objects.filter(region_code=REGION).count() == report.events
     assert chain_verify(region_code=REGION).ok
