@@ -54,7 +54,7 @@ DEMO_USERS = (
     ("auditor", "演示审计员", ["auditor"], [REGION], False),
     ("inquirer", "演示查询员", ["inquirer"], [REGION], False),
     ("leader", "演示领导", ["leader"], [REGION], False),
-    ("supervisor", "演示纪检监督员", ["supervisor"], [REGION], False),
+    ("inspector", "演示纪检监督员", ["supervisor"], [REGION], False),
     ("other", "肥西县查询员", ["inquirer"], [OTHER_REGION], False),
 )
 
