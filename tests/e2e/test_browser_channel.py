@@ -8,7 +8,7 @@ import urllib.error
 import urllib.request
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Dialog, expect
 
 from bdcdj.accounts import pii
 from bdcdj.accounts.models import AuditLog, Organisation, User
@@ -104,7 +104,13 @@ def test_bank_batch_then_supervisor_closes_the_port(live_server, browser, settin
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(20_000)
     page = context.new_page()
-    page.on("dialog", lambda dialog: dialog.accept())  # the hx-confirm of closing the port
+    questions: list[str] = []
+
+    def answer(dialog: Dialog, *, accept: bool) -> None:
+        questions.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.on("dialog", lambda dialog: answer(dialog, accept=len(questions) > 0))  # no, then yes
     page.goto(f"{live_server.url}/login/")
     page.fill("input[name=username]", "supervisor")
     page.fill("input[name=password]", PASSWORD)
@@ -115,8 +121,11 @@ def test_bank_batch_then_supervisor_closes_the_port(live_server, browser, settin
     page.get_by_test_id("institution-link").filter(has_text=BANK.name).click()
     expect(page.get_by_test_id("port-status")).to_have_text("开放")
     page.get_by_test_id("port-reason").fill("贷款资料抽查不合格，暂停接口")
+    page.get_by_test_id("port-submit").click()  # the plain form asks first; "no" keeps the port open
+    expect(page.get_by_test_id("port-status")).to_have_text("开放")
     page.get_by_test_id("port-submit").click()
     expect(page.get_by_test_id("port-status")).to_have_text("关闭")
+    assert questions == ["确定关闭该机构的接口吗？关闭后该机构的所有调用都将被拒绝。"] * 2
     context.close()
 
     status, body = _call(f"{api}/items", token)
