@@ -6,14 +6,17 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
+from django.test import Client
 from reportlab.pdfgen import canvas
 
 from bdcdj.accounts.models import User
 from bdcdj.cases.models import Case, Stage
 from bdcdj.cases.services import case_accept, case_certify, case_issue, case_register, case_review
 from bdcdj.cases.tests.helpers import Person, titled_house
-from bdcdj.portal.services import Upload
+from bdcdj.portal.models import Application, Citizen
+from bdcdj.portal.services import Upload, application_submit, citizen_verify
 from bdcdj.portal.services.applications import GENERATED_MATERIAL, workflow_for
+from bdcdj.portal.session import SESSION_KEY
 
 REGION = "340121"
 
@@ -53,6 +56,34 @@ def owned_house(registrar: User, *, name: str, id_number: str) -> Owner:
     """A house this person alone holds (首次登记 through the register's writer)."""
     [(unit, _right)] = titled_house(registrar, owner=Person(name, id_number))
     return Owner(name, id_number, unit.code)
+
+
+def portal_client(citizen: Citizen) -> Client:
+    """A test client logged in to the portal as this citizen."""
+    client = Client()
+    session = client.session
+    session[SESSION_KEY] = citizen.pk
+    session.save()
+    return client
+
+
+def sale_submitted(
+    *, staff: Staff, citizen: Citizen, name: str, id_number: str
+) -> tuple[Citizen, Application, Owner]:
+    """The person, verified as `citizen`, owns a house and applies online to sell it to BUYER."""
+    owner = owned_house(staff.registrar, name=name, id_number=id_number)
+    verified = citizen_verify(citizen=citizen, name=name, id_number=id_number)
+    application = application_submit(
+        citizen=verified,
+        region_code=REGION,
+        business_type="house_transfer_sale",
+        unit_codes=[owner.unit_code],
+        role="obligor",
+        others=[BUYER],
+        data={"price": "99"},
+        uploads=uploads_for("house_transfer_sale"),
+    )
+    return verified, application, owner
 
 
 def uploads_for(business_type: str, *, region_code: str = REGION) -> list[Upload]:

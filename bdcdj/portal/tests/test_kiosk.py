@@ -17,10 +17,9 @@ from bdcdj.cases.models import Case, Stage
 from bdcdj.cases.services import case_accept, case_certify, case_register, case_review
 from bdcdj.portal.kiosk_session import KEY, idle_seconds
 from bdcdj.portal.models import CollectionCode, KioskDevice
-from bdcdj.portal.services import application_submit, citizen_verify, kiosk_device_register, office_ensure
-from bdcdj.portal.session import SESSION_KEY
+from bdcdj.portal.services import kiosk_device_register, office_ensure
 from bdcdj.portal.tests.conftest import OTHER_REGION, PASSWORD, REGION
-from bdcdj.portal.tests.helpers import BUYER, owned_house, uploads_for
+from bdcdj.portal.tests.helpers import owned_house, portal_client, sale_submitted
 from bdcdj.portal.views.kiosk import DEVICE_COOKIE
 from bdcdj.sharing.simulator.store import fictional_photo
 
@@ -134,17 +133,8 @@ def test_a_face_that_does_not_match_the_card_is_refused(terminal, sim, people):
 def certified(staff, make_citizen, sim, people):
     """An online application whose certificate is ready (缮证 done, waiting for 发证)."""
     name, id_number = people[20]
-    owner = owned_house(staff.registrar, name=name, id_number=id_number)
-    citizen = citizen_verify(citizen=make_citizen(), name=name, id_number=id_number)
-    application = application_submit(
-        citizen=citizen,
-        region_code=REGION,
-        business_type="house_transfer_sale",
-        unit_codes=[owner.unit_code],
-        role="obligor",
-        others=[BUYER],
-        data={"price": "99"},
-        uploads=uploads_for("house_transfer_sale"),
+    citizen, application, _ = sale_submitted(
+        staff=staff, citizen=make_citizen(), name=name, id_number=id_number
     )
     case = case_accept(case=application.case, by=staff.clerk)
     case = case_review(case=case, by=staff.reviewer, result="1")
@@ -152,14 +142,6 @@ def certified(staff, make_citizen, sim, people):
     case = case_certify(case=case, by=staff.clerk)
     assert case.stage == Stage.ISSUE
     return citizen, case, id_number
-
-
-def _portal(citizen: Any) -> Client:
-    client = Client()
-    session = client.session
-    session[SESSION_KEY] = citizen.pk
-    session.save()
-    return client
 
 
 def _code_from(page: Any) -> str:
@@ -171,7 +153,7 @@ def _code_from(page: Any) -> str:
 def test_collection_code_collects_the_certificate_once(terminal, certified, people):
     device, secret = terminal
     citizen, case, id_number = certified
-    code = _code_from(_portal(citizen).post(f"/portal/cases/{case.pk}/collection-code/"))
+    code = _code_from(portal_client(citizen).post(f"/portal/cases/{case.pk}/collection-code/"))
     client = _kiosk(device, secret)
     _identify(client, id_number, then="collect")
     wrong = "00000000" if code != "00000000" else "11111111"
@@ -193,7 +175,7 @@ def test_collection_code_collects_the_certificate_once(terminal, certified, peop
 def test_expired_or_foreign_collection_codes_are_refused_in_chinese(terminal, certified, people):
     device, secret = terminal
     citizen, case, id_number = certified
-    code = _code_from(_portal(citizen).post(f"/portal/cases/{case.pk}/collection-code/"))
+    code = _code_from(portal_client(citizen).post(f"/portal/cases/{case.pk}/collection-code/"))
     stranger = _kiosk(device, secret)
     _identify(stranger, people[9][1], then="collect")
     foreign = stranger.post("/portal/kiosk/collect/", {"step": "lookup", "code": code})
@@ -204,7 +186,7 @@ def test_expired_or_foreign_collection_codes_are_refused_in_chinese(terminal, ce
     expired = owner.post("/portal/kiosk/collect/", {"step": "lookup", "code": code})
     assert expired.status_code == 409 and "领证码已过期" in expired.content.decode()
     # A new code voids the old one; the old one then reads as wrong.
-    _portal(citizen).post(f"/portal/cases/{case.pk}/collection-code/")
+    portal_client(citizen).post(f"/portal/cases/{case.pk}/collection-code/")
     void = owner.post("/portal/kiosk/collect/", {"step": "lookup", "code": code})
     assert void.status_code == 400 and "领证码错误" in void.content.decode()
     assert Case.objects.get(pk=case.pk).stage == Stage.ISSUE

@@ -9,39 +9,27 @@ from django.test import Client
 from django.utils import timezone
 
 from bdcdj.cases.models import Case
-from bdcdj.portal.models import Citizen, SmsCode
-from bdcdj.portal.services import application_submit, citizen_verify, rating_submit
+from bdcdj.portal.models import SmsCode
+from bdcdj.portal.services import citizen_verify, rating_submit
 from bdcdj.portal.session import SESSION_KEY
 from bdcdj.portal.tests.conftest import PASSWORD, REGION, last_code
-from bdcdj.portal.tests.helpers import BUYER, owned_house, scan, staff_finish, uploads_for
+from bdcdj.portal.tests.helpers import (
+    BUYER,
+    owned_house,
+    portal_client,
+    sale_submitted,
+    scan,
+    staff_finish,
+    uploads_for,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def _as(citizen: Citizen) -> Client:
-    client = Client()
-    session = client.session
-    session[SESSION_KEY] = citizen.pk
-    session.save()
-    return client
 
 
 @pytest.fixture
 def applied(staff, make_citizen, sim, people):
     name, id_number = people[20]
-    owner = owned_house(staff.registrar, name=name, id_number=id_number)
-    citizen = citizen_verify(citizen=make_citizen(), name=name, id_number=id_number)
-    application = application_submit(
-        citizen=citizen,
-        region_code=REGION,
-        business_type="house_transfer_sale",
-        unit_codes=[owner.unit_code],
-        role="obligor",
-        others=[BUYER],
-        data={"price": "99"},
-        uploads=uploads_for("house_transfer_sale"),
-    )
-    return citizen, application, owner
+    return sale_submitted(staff=staff, citizen=make_citizen(), name=name, id_number=id_number)
 
 
 def test_landing_lists_districts_and_routes_a_unit_code(districts):
@@ -95,10 +83,10 @@ def test_citizen_pages_need_the_portal_login(districts):
 def test_another_citizens_case_is_not_found_anywhere(applied, verified):
     citizen, application, _ = applied
     case_id = application.case_id
-    mine = _as(citizen)
+    mine = portal_client(citizen)
     assert mine.get(f"/portal/cases/{case_id}/").status_code == 200
     assert mine.get(f"/api/portal/v1/cases/{case_id}/progress").json()["number"] == application.case.number
-    stranger = _as(verified(21))
+    stranger = portal_client(verified(21))
     for url in (
         f"/portal/cases/{case_id}/",
         f"/portal/cases/{case_id}/progress/",
@@ -115,13 +103,13 @@ def test_another_citizens_case_is_not_found_anywhere(applied, verified):
 def test_case_page_shows_signature_progress_and_notices(applied, staff):
     citizen, application, _ = applied
     staff_finish(application.case, staff)
-    page = _as(citizen).get(f"/portal/cases/{application.case_id}/")
+    page = portal_client(citizen).get(f"/portal/cases/{application.case_id}/")
     text = page.content.decode()
     for expected in ("已验证（SM2）", "受理通知书", "不动产权证书", "发证"):
         assert expected in text, expected
     case = Case.objects.get(pk=application.case_id)
     certificate = case.certificates.first()
-    download = _as(citizen).get(f"/portal/cases/{case.pk}/files/certificate/{certificate.pk}/")
+    download = portal_client(citizen).get(f"/portal/cases/{case.pk}/files/certificate/{certificate.pk}/")
     assert download.status_code == 200 and download.content.startswith(b"%PDF")
 
 
@@ -129,7 +117,7 @@ def test_the_apply_page_prefills_own_property_and_submits_with_uploads(staff, ma
     name, id_number = people[22]
     owner = owned_house(staff.registrar, name=name, id_number=id_number)
     citizen = citizen_verify(citizen=make_citizen(), name=name, id_number=id_number)
-    client = _as(citizen)
+    client = portal_client(citizen)
     form = client.get(f"/portal/d/{REGION}/apply/house_transfer_sale/")
     assert form.status_code == 200 and f'data-testid="own-{owner.unit_code}"' in form.content.decode()
     data = {
@@ -206,8 +194,8 @@ def test_rating_statistics_per_business_type_and_month(applied, staff, make_staf
 def test_the_applicant_pays_through_checkout_and_a_stranger_may_not(applied, verified, staff):
     citizen, application, _ = applied
     case_id = application.case_id
-    page = _as(citizen).get(f"/portal/cases/{case_id}/")
+    page = portal_client(citizen).get(f"/portal/cases/{case_id}/")
     checkout = f"/payments/case/{case_id}/"
     assert "缴费服务暂不可用" not in page.content.decode()
-    assert _as(citizen).get(checkout).status_code == 200
-    assert _as(verified(21)).get(checkout).status_code == 403
+    assert portal_client(citizen).get(checkout).status_code == 200
+    assert portal_client(verified(21)).get(checkout).status_code == 403
