@@ -100,9 +100,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "ninja",
+    "bdcdj.core",  # before django_tasks_db: its db_worker command reconnects (core/management)
     "django_tasks",
     "django_tasks_db",
-    "bdcdj.core",
     "bdcdj.standards",
     "bdcdj.accounts",
     "bdcdj.register",
