@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import free_port, wait_up
+from bench.common import free_port, percentile, wait_up
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE = "bdcdj_bench_map"
@@ -52,11 +52,6 @@ def _env() -> dict[str, str]:
         "BDCDJ_LOG_LEVEL": "WARNING",
         "BDCDJ_VAR_DIR": str(Path(tempfile.gettempdir()) / "bdcdj-map-bench"),
     }
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 # ---- data (runs in a subprocess against the bench database) ---------------------------------
@@ -108,7 +103,7 @@ def _prepare(size: int) -> dict[str, Any]:
         "parcels": Parcel.objects.filter(region_code=REGION).exclude(geometry_wkt="").count(),
         "generate_seconds": generated,
         "geometry_set_p50_ms": round(statistics.median(timings), 1),
-        "geometry_set_p99_ms": round(_percentile(timings, 0.99), 1),
+        "geometry_set_p99_ms": round(percentile(timings, 0.99), 1),
         "extent": _extent(Parcel, geo),
     }
 
@@ -252,7 +247,7 @@ def _endpoint(port: int, session: str, extent: list[float]) -> dict[str, Any]:
         out[f"z{zoom}"] = {
             "mode": "/".join(sorted(modes)),
             "p50_ms": round(statistics.median(latencies), 1),
-            "p99_ms": round(_percentile(latencies, 0.99), 1),
+            "p99_ms": round(percentile(latencies, 0.99), 1),
             "payload_bytes_p50": int(statistics.median(sizes)),
             "payload_bytes_max": max(sizes),
             "items_p50": int(statistics.median(returned)),

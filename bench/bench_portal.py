@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import free_port, wait_up
+from bench.common import free_port, percentile, wait_up
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE = "bdcdj_bench_portal"
@@ -126,11 +126,6 @@ def _prepare() -> list[str]:
     return keys_out
 
 
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
 _MERGE = threading.Lock()
 
 
@@ -228,8 +223,8 @@ def run(*, scale: float) -> dict[str, Any]:
         name: {
             "requests": len(values),
             "p50_ms": round(statistics.median(values), 1) if values else None,
-            "p95_ms": round(_percentile(values, 0.95), 1) if values else None,
-            "p99_ms": round(_percentile(values, 0.99), 1) if values else None,
+            "p95_ms": round(percentile(values, 0.95), 1) if values else None,
+            "p99_ms": round(percentile(values, 0.99), 1) if values else None,
         }
         for name, values in latencies.items()
     }

@@ -30,3 +30,9 @@ def wait_up(
         except OSError:
             time.sleep(0.3)
     raise RuntimeError("gunicorn did not answer")
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-quantile (0–1) by rank, as the benchmarks report it."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]

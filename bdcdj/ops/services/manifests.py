@@ -6,15 +6,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives import hashes
+from bdcdj.core.packages import sm3_stream
 
 
 def file_sm3(path: Path) -> str:
-    digest = hashes.Hash(hashes.SM3())
     with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.finalize().hex()
+        return sm3_stream(handle)[0]
 
 
 def canonical(manifest: dict[str, Any]) -> bytes:
